@@ -1,0 +1,124 @@
+"""Need understanding: a concern → taxonomy categories with probabilities.
+
+Two sources, combined as independent evidence (noisy-OR):
+- the curated cue lexicon (matcher/data/category_cues.tsv), precise where it fires;
+- a scikit-learn logistic regression over character n-grams of the text and its katakana
+  reading plus word terms, trained on labelled concerns (matcher/data/training_concerns.tsv), the
+  taxonomy descriptions, the cue phrases and the catalog's own こんなときに / 説明 / 名称. The class
+  `none` (out of scope) is learned too and feeds the confidence.
+"""
+
+from __future__ import annotations
+
+import random
+from collections import defaultdict
+from typing import Iterable, NamedTuple
+
+import numpy as np
+from scipy.sparse import hstack
+from sklearn.feature_extraction.text import TfidfVectorizer
+from sklearn.linear_model import LogisticRegression
+
+from catalog.model import Resource
+from catalog.taxonomy import Taxonomy
+from matcher.lexicon import CueLexicon, _data_lines
+
+NONE = "none"
+# Catalog-derived training documents per category: enough to learn local wording, bounded so a
+# 100k catalog does not make the build slow.
+MAX_CATALOG_DOCS_PER_CATEGORY = 40
+
+
+class NeedScore(NamedTuple):
+    code: str
+    probability: float
+    model: float
+    cue: float
+
+
+class TrainingDoc(NamedTuple):
+    text: str
+    label: str
+    weight: float
+
+
+def load_training_concerns(path=None) -> list[tuple[list[str], str]]:
+    out = []
+    for row in _data_lines("training_concerns.tsv", path):
+        if len(row) >= 2 and row[0].strip() and row[1].strip():
+            out.append(([c.strip() for c in row[0].split(";") if c.strip()], row[1].strip()))
+    return out
+
+
+def training_docs(
+    taxonomy: Taxonomy,
+    cues: CueLexicon,
+    resources: Iterable[Resource] = (),
+    concerns: list[tuple[list[str], str]] | None = None,
+    seed: int = 0,
+) -> list[TrainingDoc]:
+    docs: list[TrainingDoc] = []
+    for codes, text in concerns if concerns is not None else load_training_concerns():
+        docs.append(TrainingDoc(text, codes[0], 1.0))
+        for other in codes[1:]:
+            docs.append(TrainingDoc(text, other, 0.4))
+    for cat in taxonomy:
+        docs.append(TrainingDoc(f"{cat.name} {cat.description}", cat.code, 1.0))
+        docs.append(TrainingDoc(cat.description, cat.code, 0.7))
+        for cue in cues.by_category.get(cat.code, []):
+            docs.append(TrainingDoc(cue, cat.code, 0.5))
+    per_category: dict[str, list[str]] = defaultdict(list)
+    for r in resources:
+        phrases = [*r.example_concerns]
+        if r.description:
+            phrases.append(r.description)
+        phrases.append(r.name)
+        per_category[r.category].extend(phrases)
+    rng = random.Random(seed)
+    for code, phrases in per_category.items():
+        if code not in taxonomy:
+            continue
+        unique = list(dict.fromkeys(phrases))
+        rng.shuffle(unique)
+        for text in unique[:MAX_CATALOG_DOCS_PER_CATEGORY]:
+            docs.append(TrainingDoc(text, code, 0.6))
+    return docs
+
+
+class NeedModel:
+    """Character and word n-gram logistic regression over categories plus `none`."""
+
+    def __init__(self, C: float = 8.0):
+        self.C = C
+        self.char_vec = TfidfVectorizer(analyzer="char_wb", ngram_range=(1, 3), sublinear_tf=True, min_df=1)
+        self.term_vec = TfidfVectorizer(analyzer=str.split, sublinear_tf=True, token_pattern=None, lowercase=False)
+        self.clf = LogisticRegression(C=C, max_iter=2000)
+        self.classes_: list[str] = []
+
+    def _features(self, char_texts: list[str], term_texts: list[str], fit: bool = False):
+        if fit:
+            return hstack([self.char_vec.fit_transform(char_texts), self.term_vec.fit_transform(term_texts)]).tocsr()
+        return hstack([self.char_vec.transform(char_texts), self.term_vec.transform(term_texts)]).tocsr()
+
+    def fit(self, char_texts: list[str], term_texts: list[str], labels: list[str], weights: list[float]) -> "NeedModel":
+        X = self._features(char_texts, term_texts, fit=True)
+        self.clf.fit(X, labels, sample_weight=np.asarray(weights))
+        self.classes_ = list(self.clf.classes_)
+        return self
+
+    def predict(self, char_text: str, term_text: str) -> dict[str, float]:
+        X = self._features([char_text], [term_text])
+        probs = self.clf.predict_proba(X)[0]
+        return dict(zip(self.classes_, probs.tolist()))
+
+
+def combine(model_probs: dict[str, float], cue_scores: dict[str, float], codes: Iterable[str]) -> list[NeedScore]:
+    """Noisy-OR of the model's probability (scaled up: a softmax over 39 classes spreads mass)
+    and the cue score, per category, best first."""
+    out = []
+    for code in codes:
+        pm = min(1.0, 1.6 * model_probs.get(code, 0.0))
+        pc = cue_scores.get(code, 0.0)
+        out.append(NeedScore(code, 1.0 - (1.0 - pm) * (1.0 - pc), model_probs.get(code, 0.0), pc))
+    out.sort(key=lambda n: n.probability, reverse=True)
+    return out

@@ -1,0 +1,322 @@
+"""The matcher: normalise → understand → retrieve → score with structured fit → diversify →
+explain → confidence. Safety triage runs on every concern and its contacts come first.
+"""
+
+from __future__ import annotations
+
+import math
+from datetime import datetime
+from typing import Any, Iterable, NamedTuple
+
+import numpy as np
+
+from catalog.conditions import (
+    Condition,
+    Fit,
+    age_fits,
+    area_fits,
+    flag_fits,
+    language_fits,
+    pregnancy_fits,
+    time_fits,
+)
+from catalog.model import Resource
+from catalog.taxonomy import Taxonomy, load_taxonomy
+from matcher.concern import Concern
+from matcher.contacts import contacts_for, safety_block
+from matcher.index import LexicalIndex, analyze
+from matcher.lexicon import CueLexicon, DomainDictionary
+from matcher.needs import NONE, NeedModel, NeedScore, combine, training_docs
+from matcher.safety import assess
+from matcher.settings import MatcherSettings
+from matcher.situation import Situation, read_situation
+from matcher.tokenize import reading_string
+
+# Categories whose suggestion depends strongly on the child's age: ask for it when missing.
+AGE_SENSITIVE_GROUPS = frozenset({"あずける", "保育園・幼稚園", "発達・障害"})
+CARE_GROUP = "あずける"
+
+
+class RankedResource(NamedTuple):
+    resource: Resource
+    category: str  # the category the resource was matched under (the need it meets)
+    score: float
+    reasons: list[str]
+    conditions: list[Condition]
+
+    @property
+    def fits(self) -> bool:
+        return all(c.fit is not Fit.FAILS for c in self.conditions)
+
+
+class MatchResult(NamedTuple):
+    results: list[RankedResource]
+    safety: dict[str, Any]
+    confidence: float
+    needs: list[tuple[str, float]]
+    hints: list[str]
+    situation: Situation
+
+    def to_contract(self, query_id: str) -> dict[str, Any]:
+        """One result line of the batch interface (ARCHITECTURE.md)."""
+        return {
+            "id": query_id,
+            "results": [
+                {
+                    "resource_id": r.resource.id,
+                    "name": r.resource.name,
+                    "category": r.category,
+                    "score": round(float(r.score), 6),
+                    "reasons": r.reasons + [c.label for c in r.conditions],
+                }
+                for r in self.results
+            ],
+            "safety": {"level": self.safety["level"], "contacts": self.safety["contacts"]},
+            "confidence": round(float(self.confidence), 6),
+        }
+
+
+def _char_text(analysis) -> str:
+    return analysis.norm + " " + analysis.views.reading
+
+
+def _term_text(analysis) -> str:
+    return " ".join(analysis.terms)
+
+
+class Matcher:
+    """Built once per catalog version; `match` is read-only and safe to share across requests."""
+
+    def __init__(
+        self,
+        resources: list[Resource],
+        taxonomy: Taxonomy,
+        settings: MatcherSettings,
+        dictionary: DomainDictionary,
+        cues: CueLexicon,
+        index: LexicalIndex,
+        model: NeedModel,
+        contacts_override_path=None,
+    ):
+        self.resources = resources
+        self.taxonomy = taxonomy
+        self.settings = settings
+        self.dictionary = dictionary
+        self.cues = cues
+        self.index = index
+        self.model = model
+        self.contacts_override_path = contacts_override_path
+        self.by_category: dict[str, list[int]] = {}
+        for i, r in enumerate(resources):
+            for code in r.categories:
+                self.by_category.setdefault(code, []).append(i)
+        areas = {a for r in resources for a in r.service_areas}
+        self.areas: tuple[str, ...] = tuple(sorted(a for a in areas if a not in ("全域", "全国", "都道府県")))
+        self.emergency_resources = [
+            r for r in resources if set(r.categories) & {"child_guidance_center", "dv_support", "mental_health_line", "pediatric_emergency"}
+        ]
+
+    @classmethod
+    def build(
+        cls,
+        resources: Iterable[Resource],
+        *,
+        settings: MatcherSettings | None = None,
+        taxonomy: Taxonomy | None = None,
+        dictionary: DomainDictionary | None = None,
+        cues: CueLexicon | None = None,
+        training_concerns: list | None = None,
+        contacts_override_path=None,
+        progress: Iterable | None = None,
+    ) -> "Matcher":
+        resources = list(resources)
+        settings = settings or MatcherSettings.default()
+        taxonomy = taxonomy or load_taxonomy()
+        dictionary = dictionary or DomainDictionary.load()
+        cues = cues or CueLexicon.load()
+        index = LexicalIndex.build(
+            resources, taxonomy, dictionary, settings.field_weights, settings.scorer, settings.k1, settings.b, progress
+        )
+        docs = training_docs(taxonomy, cues, resources, training_concerns)
+        analyses = [analyze(d.text, dictionary) for d in docs]
+        model = NeedModel(C=settings.model_C).fit(
+            [_char_text(a) for a in analyses],
+            [_term_text(a) for a in analyses],
+            [d.label for d in docs],
+            [d.weight for d in docs],
+        )
+        return cls(resources, taxonomy, settings, dictionary, cues, index, model, contacts_override_path)
+
+    # -- understanding -------------------------------------------------------------------------
+    def understand(self, text: str):
+        analysis = analyze(text, self.dictionary)
+        hits = self.cues.hits(analysis.views)
+        model_probs = self.model.predict(_char_text(analysis), _term_text(analysis))
+        needs = combine(model_probs, CueLexicon.scores(hits), self.taxonomy.codes)
+        return analysis, hits, model_probs, needs
+
+    # -- matching ------------------------------------------------------------------------------
+    def match(self, concern: Concern, top: int = 10) -> MatchResult:
+        s = self.settings
+        analysis, hits, model_probs, needs = self.understand(concern.text)
+        situation = read_situation(analysis.norm, self.areas)
+        age = concern.child_age_months if concern.child_age_months is not None else situation.child_age_months
+        pregnant = concern.pregnant if concern.pregnant is not None else (situation.pregnant or None)
+        area = concern.area or situation.area
+        need_of = {n.code: n.probability for n in needs}
+
+        lexical = self.index.score(analysis.terms)
+        lex_max = float(lexical.max()) if lexical.size and lexical.max() > 0 else 1.0
+
+        # Candidates: every resource of a plausible need, plus the lexical top.
+        plausible = [n.code for n in needs if n.probability >= s.min_need][:6] or [needs[0].code]
+        candidates: set[int] = set()
+        for code in plausible:
+            candidates.update(self.by_category.get(code, ()))
+        if lexical.size:
+            candidates.update(int(i) for i in np.argsort(-lexical)[:50] if lexical[i] > 0)
+
+        scored = []
+        for i in candidates:
+            r = self.resources[i]
+            category, need = self._best_category(r, need_of)
+            lex = float(lexical[i]) / lex_max
+            score = s.need_weight * need + s.lexical_weight * lex
+            conditions = self._conditions(r, concern, situation, age, pregnant, area)
+            failed = any(c.fit is Fit.FAILS for c in conditions)
+            unknown = sum(c.fit is Fit.UNKNOWN for c in conditions)
+            score *= s.unknown_condition_factor**unknown
+            scored.append((failed, score, i, category, need, conditions))
+
+        # Fitting resources first; a failed condition is never ranked as if it fitted.
+        scored.sort(key=lambda x: (x[0], -x[1]))
+        chosen = self._diversify(scored, top)
+        results = [self._explain(entry, analysis, hits) for entry in chosen]
+
+        assessment = assess(concern.text)
+        contacts = contacts_for(assessment, self.emergency_resources, self.contacts_override_path)
+        safety = safety_block(assessment, contacts)
+        confidence = self._confidence(needs, model_probs, hits, results)
+        hints = self._hints(needs, analysis, concern, situation, age)
+        return MatchResult(
+            results,
+            safety,
+            confidence,
+            [(n.code, round(n.probability, 4)) for n in needs if n.probability >= s.min_need],
+            hints,
+            situation,
+        )
+
+    def _best_category(self, r: Resource, need_of: dict[str, float]) -> tuple[str, float]:
+        best, best_need = r.category, need_of.get(r.category, 0.0)
+        for code in r.secondary_categories:
+            value = need_of.get(code, 0.0) * self.settings.secondary_category_factor
+            if value > best_need:
+                best, best_need = code, value
+        return best, best_need
+
+    def _conditions(self, r, concern: Concern, situation: Situation, age, pregnant, area) -> list[Condition]:
+        checks = [
+            age_fits(r, age),
+            pregnancy_fits(r, pregnant),
+            area_fits(r, area),
+            time_fits(r, concern.needed_at),
+            language_fits(r, concern.language),
+        ]
+        if concern.needed_at is None:
+            # Time cues in the text count like structured input.
+            # Time cues in the text count like structured input where the time is when care is
+            # needed (預ける); for a consultation line 夜中 is more often when the parent writes.
+            care = bool(set(r.categories) & _CARE_CODES) and not _always_open(r)
+            checks.append(flag_fits(r, "night", situation.night and care))
+            checks.append(flag_fits(r, "overnight", situation.overnight and care))
+            checks.append(flag_fits(r, "holiday", situation.weekend and care))
+        return [c for c in checks if c is not None]
+
+    def _diversify(self, scored: list, top: int) -> list:
+        """Greedy re-ranking: each further result of a category already shown decays, so a
+        concern spanning needs covers them; failed resources stay after all fitting ones."""
+        decay = self.settings.diversity_decay
+        remaining = list(scored)
+        chosen = []
+        shown: dict[str, int] = {}
+        while remaining and len(chosen) < top:
+            best_k, best_key = 0, None
+            for k, (failed, score, _i, category, _need, _c) in enumerate(remaining):
+                key = (failed, -score * decay ** shown.get(category, 0))
+                if best_key is None or key < best_key:
+                    best_k, best_key = k, key
+                if k > 200:  # sorted input: far entries cannot win
+                    break
+            entry = remaining.pop(best_k)
+            failed, score, i, category, need, conditions = entry
+            adjusted = score * decay ** shown.get(category, 0)
+            shown[category] = shown.get(category, 0) + 1
+            chosen.append((failed, adjusted, i, category, need, conditions))
+        return chosen
+
+    def _explain(self, entry, analysis, hits) -> RankedResource:
+        failed, score, i, category, need, conditions = entry
+        r = self.resources[i]
+        reasons = []
+        if need >= self.settings.min_need:
+            cat_name = self.taxonomy.get(category).short_name if category in self.taxonomy else category
+            cue_words = [h.cue for h in hits if h.category == category][:3]
+            if cue_words:
+                reasons.append(f"ニーズ「{cat_name}」（{'・'.join(cue_words)}）")
+            else:
+                reasons.append(f"ニーズ「{cat_name}」（推定 {need:.0%}）")
+        words = self.index.matched_terms(i, analysis.terms)[:5]
+        if words:
+            reasons.append("一致した言葉: " + "・".join(words))
+        if failed:
+            reasons.append("条件に合わない点があります")
+        return RankedResource(r, category, score, reasons, conditions)
+
+    def _confidence(self, needs: list[NeedScore], model_probs, hits, results: list[RankedResource]) -> float:
+        """High when a clear need is understood AND the catalog has a fitting resource for it."""
+        if not results:
+            return 0.0
+        served = [n for n in needs if self.by_category.get(n.code)]
+        top_need = served[0].probability if served else 0.0
+        p_none = model_probs.get(NONE, 0.0)
+        top_result_need = max((self._need_of_result(r, needs) for r in results[:3]), default=0.0)
+        fitting = any(r.fits for r in results[:3])
+        raw = 0.5 * top_need + 0.5 * top_result_need
+        raw *= 1.0 - 0.8 * p_none
+        if not fitting:
+            raw *= 0.6
+        if hits:
+            raw = 1 - (1 - raw) * 0.8
+        return float(max(0.0, min(1.0, raw)))
+
+    @staticmethod
+    def _need_of_result(r: RankedResource, needs: list[NeedScore]) -> float:
+        for n in needs:
+            if n.code == r.category:
+                return n.probability
+        return 0.0
+
+    def _hints(self, needs, analysis, concern: Concern, situation: Situation, age) -> list[str]:
+        """Which detail would help, when the concern is vague."""
+        hints = []
+        top = [n for n in needs[:3] if n.probability >= self.settings.min_need]
+        groups = {self.taxonomy.get(n.code).group for n in top if n.code in self.taxonomy}
+        content_words = sum(1 for t in analysis.tokens if t.content and not t.sub)
+        vague = content_words <= 3 or (len(top) >= 2 and top[0].probability - top[1].probability < 0.1)
+        if age is None and not concern.pregnant and groups & AGE_SENSITIVE_GROUPS:
+            hints.append("お子さんの年齢（月齢）を教えてください。対象年齢に合う所を選べます。")
+        if CARE_GROUP in groups and concern.needed_at is None and not (situation.night or situation.weekend or situation.soon):
+            hints.append("いつ（日時・曜日）、どのくらいの時間預けたいですか？")
+        if CARE_GROUP in groups and vague:
+            hints.append("預けたい理由（通院・仕事・休息・冠婚葬祭・お子さんの病気など）を教えてください。")
+        if not top or (vague and not groups & {CARE_GROUP}):
+            hints.append("困っていることをもう少し詳しく教えてください（誰の、どんなことか）。")
+        return hints
+
+
+_CARE_CODES = frozenset({"temporary_care", "short_stay", "family_support_center", "sick_child_care", "postpartum_care"})
+
+
+def _always_open(r: Resource) -> bool:
+    return (r.opening_hours or "").strip() == "24/7"
