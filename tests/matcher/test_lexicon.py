@@ -1,0 +1,29 @@
+from matcher.lexicon import CueLexicon, DomainDictionary, text_views
+
+
+def test_dictionary_expands_abbreviation_and_kana_spelling():
+    d = DomainDictionary([("ファミリーサポートセンター", ["ファミサポ"]), ("放課後児童クラブ", ["学童"])])
+    assert d.canonicals_in(text_views("ふぁみさぽを使いたい")) == ["ファミリーサポートセンター"]
+    assert "放課後児童クラブ" in d.expand("がくどうに入れない")
+    assert d.expand("公園で遊びたい") == "公園で遊びたい"
+
+
+def test_cue_matches_kanji_cue_in_hiragana_text_via_reading():
+    lex = CueLexicon([("development_consultation", "発達", 2.0), ("short_stay", "泊まり", 2.5)])
+    hits = lex.hits(text_views("はったつがしんぱい"))
+    assert [h.category for h in hits] == ["development_consultation"]
+
+
+def test_short_reading_does_not_match_inside_other_words():
+    lex = CueLexicon([("health_center", "熱", 1.0)])
+    # ネツ (3 kana) is below the reading threshold: only the literal 熱 matches
+    assert lex.hits(text_views("ねつ")) == []
+    assert lex.hits(text_views("熱がある"))
+
+
+def test_cue_scores_saturate():
+    import math
+
+    lex = CueLexicon([("a", "泊まり", 2.5), ("a", "一晩", 2.0)])
+    scores = CueLexicon.scores(lex.hits(text_views("一晩泊まりで")))
+    assert math.isclose(scores["a"], 1 - math.exp(-4.5 / 2.5))
