@@ -56,13 +56,6 @@ class Pattern(NamedTuple):
     reading: str
     loose: str
 
-    def found_in(self, views: TextViews) -> bool:
-        if self.kana and self.kana in views.kana:
-            return True
-        if len(self.reading) >= MIN_READING_MATCH and self.reading in views.reading:
-            return True
-        return len(self.loose) >= MIN_LOOSE_MATCH and self.loose in views.loose
-
 
 @lru_cache(maxsize=50_000)
 def make_pattern(phrase: str) -> Pattern:
@@ -71,11 +64,54 @@ def make_pattern(phrase: str) -> Pattern:
     return Pattern(to_katakana(norm), reading, fold_reading(reading))
 
 
+class PhraseFinder:
+    """Finds which of many patterns occur in a text, in time linear in the text length.
+
+    Patterns are bucketed by their first character in each of the three views, so each position
+    of the text only tries the few patterns that start with its character (a dependency-free
+    stand-in for Aho–Corasick that is fast enough for lexicons of a few thousand entries).
+    """
+
+    def __init__(self, patterns: list[Pattern]):
+        self.size = len(patterns)
+        self.kana: dict[str, list[tuple[str, int]]] = defaultdict(list)
+        self.reading: dict[str, list[tuple[str, int]]] = defaultdict(list)
+        self.loose: dict[str, list[tuple[str, int]]] = defaultdict(list)
+        for pid, p in enumerate(patterns):
+            if p.kana:
+                self.kana[p.kana[0]].append((p.kana, pid))
+            if len(p.reading) >= MIN_READING_MATCH:
+                self.reading[p.reading[0]].append((p.reading, pid))
+            if len(p.loose) >= MIN_LOOSE_MATCH:
+                self.loose[p.loose[0]].append((p.loose, pid))
+
+    @staticmethod
+    def _scan(text: str, buckets: dict[str, list[tuple[str, int]]], found: set[int]) -> None:
+        for pos, ch in enumerate(text):
+            bucket = buckets.get(ch)
+            if bucket:
+                for phrase, pid in bucket:
+                    if pid not in found and text.startswith(phrase, pos):
+                        found.add(pid)
+
+    def find(self, views: TextViews) -> set[int]:
+        found: set[int] = set()
+        self._scan(views.kana, self.kana, found)
+        self._scan(views.reading, self.reading, found)
+        self._scan(views.loose, self.loose, found)
+        return found
+
+
 class DomainDictionary:
     """canonical ← variants. Expansion appends the canonical wording when a variant is present."""
 
     def __init__(self, entries: Iterable[tuple[str, list[str]]]):
         self.entries = [(canonical, [make_pattern(v) for v in variants]) for canonical, variants in entries]
+        patterns, self._owner = [], []
+        for k, (_canonical, pats) in enumerate(self.entries):
+            patterns.extend(pats)
+            self._owner.extend([k] * len(pats))
+        self._finder = PhraseFinder(patterns)
 
     @classmethod
     def load(cls, path: Path | None = None) -> "DomainDictionary":
@@ -87,11 +123,8 @@ class DomainDictionary:
         return cls(entries)
 
     def canonicals_in(self, views: TextViews) -> list[str]:
-        found = []
-        for canonical, patterns in self.entries:
-            if any(p.found_in(views) for p in patterns):
-                found.append(canonical)
-        return found
+        owners = sorted({self._owner[pid] for pid in self._finder.find(views)})
+        return [self.entries[k][0] for k in owners]
 
     def expand(self, text: str, views: TextViews | None = None) -> str:
         views = views or text_views(text)
@@ -110,6 +143,7 @@ class CueLexicon:
 
     def __init__(self, rows: Iterable[tuple[str, str, float]]):
         self.rows = [(cat, cue, weight, make_pattern(cue)) for cat, cue, weight in rows]
+        self._finder = PhraseFinder([p for *_rest, p in self.rows])
         self.by_category: dict[str, list[str]] = defaultdict(list)
         for cat, cue, _w, _p in self.rows:
             self.by_category[cat].append(cue)
@@ -123,7 +157,7 @@ class CueLexicon:
         return cls(rows)
 
     def hits(self, views: TextViews) -> list[CueHit]:
-        return [CueHit(cat, cue, w) for cat, cue, w, p in self.rows if p.found_in(views)]
+        return [CueHit(*self.rows[pid][:3]) for pid in sorted(self._finder.find(views))]
 
     @staticmethod
     def scores(hits: list[CueHit]) -> dict[str, float]:

@@ -35,6 +35,8 @@ from matcher.tokenize import reading_string
 # Categories whose suggestion depends strongly on the child's age: ask for it when missing.
 AGE_SENSITIVE_GROUPS = frozenset({"あずける", "保育園・幼稚園", "発達・障害"})
 CARE_GROUP = "あずける"
+# How many top pre-scored resources get their conditions checked and are diversified.
+CANDIDATES = 300
 
 
 class RankedResource(NamedTuple):
@@ -110,6 +112,21 @@ class Matcher:
         for i, r in enumerate(resources):
             for code in r.categories:
                 self.by_category.setdefault(code, []).append(i)
+        self._codes = taxonomy.codes
+        code_index = {c: j for j, c in enumerate(self._codes)}
+        # Unknown category codes (should not pass validation) get no need score.
+        self._codes = [*self._codes, "__unknown__"]
+        self._primary = np.array([code_index.get(r.category, len(code_index)) for r in resources], dtype=np.int64)
+        sec_rows, sec_cols = [], []
+        for i, r in enumerate(resources):
+            for code in r.secondary_categories:
+                if code in code_index:
+                    sec_rows.append(i)
+                    sec_cols.append(code_index[code])
+        self._sec_rows = np.array(sec_rows, dtype=np.int64)
+        self._age_min = np.array([-1 if r.age_min_months is None else r.age_min_months for r in resources], dtype=np.float64)
+        self._age_max = np.array([10**6 if r.age_max_months is None else r.age_max_months for r in resources], dtype=np.float64)
+        self._sec_cols = np.array(sec_cols, dtype=np.int64)
         areas = {a for r in resources for a in r.service_areas}
         self.areas: tuple[str, ...] = tuple(sorted(a for a in areas if a not in ("全域", "全国", "都道府県")))
         self.emergency_resources = [
@@ -167,21 +184,26 @@ class Matcher:
 
         lexical = self.index.score(analysis.terms)
         lex_max = float(lexical.max()) if lexical.size and lexical.max() > 0 else 1.0
-
-        # Candidates: every resource of a plausible need, plus the lexical top.
-        plausible = [n.code for n in needs if n.probability >= s.min_need][:6] or [needs[0].code]
-        candidates: set[int] = set()
-        for code in plausible:
-            candidates.update(self.by_category.get(code, ()))
-        if lexical.size:
-            candidates.update(int(i) for i in np.argsort(-lexical)[:50] if lexical[i] > 0)
+        need_vec = np.array([need_of.get(code, 0.0) for code in self._codes])
+        # Vectorised pre-score over the whole catalog; conditions are checked on the best few
+        # hundred only, which keeps a 100k catalog within milliseconds.
+        primary = need_vec[self._primary]
+        secondary = self._secondary_need(need_vec)
+        need_score = np.maximum(primary, secondary)
+        pre = s.need_weight * need_score + s.lexical_weight * (lexical / lex_max)
+        if age is not None and len(pre):
+            # Age is the commonest hard condition: demote failures before the candidate cut.
+            too_young = self._age_min > age
+            too_old = self._age_max < age
+            pre = pre - 1.0 * (too_young | too_old)
+        k = min(len(pre), max(CANDIDATES, top * 20))
+        candidates = np.argpartition(-pre, k - 1)[:k] if k < len(pre) else np.arange(len(pre))
 
         scored = []
-        for i in candidates:
+        for i in candidates.tolist():
             r = self.resources[i]
             category, need = self._best_category(r, need_of)
-            lex = float(lexical[i]) / lex_max
-            score = s.need_weight * need + s.lexical_weight * lex
+            score = float(pre[i])
             conditions = self._conditions(r, concern, situation, age, pregnant, area)
             failed = any(c.fit is Fit.FAILS for c in conditions)
             unknown = sum(c.fit is Fit.UNKNOWN for c in conditions)
@@ -206,6 +228,12 @@ class Matcher:
             hints,
             situation,
         )
+
+    def _secondary_need(self, need_vec: np.ndarray) -> np.ndarray:
+        out = np.zeros(len(self.resources))
+        if len(self._sec_rows):
+            np.maximum.at(out, self._sec_rows, need_vec[self._sec_cols] * self.settings.secondary_category_factor)
+        return out
 
     def _best_category(self, r: Resource, need_of: dict[str, float]) -> tuple[str, float]:
         best, best_need = r.category, need_of.get(r.category, 0.0)
