@@ -1,0 +1,130 @@
+"""Named dependencies for the routers: the app's context, the catalog snapshot, roles, rate limit.
+
+Cheap dependencies are `async def` (no thread-pool hop); token verification is a plain `def`
+because scrypt is slow and must not block the event loop.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Annotated, Any
+
+from fastapi import Depends, Request
+from sqlalchemy.engine import Engine
+
+from catalog.records import ReferralStore
+from service.errors import CatalogNotReady, Forbidden, RateLimited, Unauthorized, UnsupportedMediaType
+from service.match_log import MatchLogWriter
+from service.metrics import Metrics
+from service.ratelimit import SlidingWindowLimiter
+from service.security import GRANTS, Role, TokenVerifier
+from service.settings import Settings
+from service.state import CatalogState, Snapshot
+
+
+@dataclass
+class AppContext:
+    """Everything the app holds for its lifetime (one per create_app)."""
+
+    settings: Settings
+    engine: Engine
+    store: Any  # catalog.store.CatalogStore
+    state: CatalogState
+    referrals: ReferralStore
+    match_log: MatchLogWriter | None
+    metrics: Metrics
+    limiter: SlidingWindowLimiter
+    verifier: TokenVerifier
+
+
+async def get_context(request: Request) -> AppContext:
+    return request.app.state.context
+
+
+ContextDep = Annotated[AppContext, Depends(get_context)]
+
+
+async def get_settings(ctx: ContextDep) -> Settings:
+    return ctx.settings
+
+
+SettingsDep = Annotated[Settings, Depends(get_settings)]
+
+
+async def get_snapshot(ctx: ContextDep) -> Snapshot:
+    """The catalog snapshot this request uses from start to end; 503 before any is loaded."""
+    snapshot = ctx.state.snapshot
+    if snapshot is None:
+        raise CatalogNotReady()
+    return snapshot
+
+
+SnapshotDep = Annotated[Snapshot, Depends(get_snapshot)]
+
+
+def client_key(request: Request) -> str:
+    # uvicorn --proxy-headers / --forwarded-allow-ips rewrites request.client behind a proxy.
+    return request.client.host if request.client else "unknown"
+
+
+async def rate_limit(request: Request, ctx: ContextDep) -> None:
+    retry_after = ctx.limiter.hit(client_key(request))
+    if retry_after is not None:
+        seconds = SlidingWindowLimiter.retry_after_header(retry_after)
+        raise RateLimited(
+            f"リクエストが多すぎます。{seconds}秒ほど待ってから再度お試しください。",
+            f"Too many requests. Please retry in about {seconds} seconds.",
+            headers={"Retry-After": seconds},
+        )
+
+
+RateLimitDep = Depends(rate_limit)
+
+
+async def require_json(request: Request) -> None:
+    """415 for bodies that are not JSON (FastAPI would otherwise report a confusing 422)."""
+    content_type = request.headers.get("content-type", "")
+    media = content_type.split(";", 1)[0].strip().lower()
+    if media and media != "application/json" and not media.endswith("+json"):
+        raise UnsupportedMediaType(
+            "Content-Type は application/json にしてください。",
+            "Send the body as application/json.",
+        )
+
+
+JsonBodyDep = Depends(require_json)
+
+
+def bearer_role(request: Request, ctx: ContextDep) -> Role:
+    """The caller's role from `Authorization: Bearer <token>`; public without a header."""
+    header = request.headers.get("authorization")
+    if not header:
+        return Role.public
+    scheme, _, token = header.partition(" ")
+    if scheme.lower() != "bearer" or not token.strip():
+        raise Unauthorized("Authorization ヘッダーは「Bearer <トークン>」の形式で送ってください。",
+                           "Send the header as Authorization: Bearer <token>.",
+                           headers={"WWW-Authenticate": "Bearer"})
+    role = ctx.verifier.role_of(token.strip())
+    if role is None:
+        # Unknown tokens count against the client's rate limit (slows guessing).
+        ctx.limiter.hit(client_key(request))
+        raise Unauthorized("トークンが正しくありません。", "The token is not valid.",
+                           headers={"WWW-Authenticate": 'Bearer error="invalid_token"'})
+    return role
+
+
+def require_role(needed: Role):
+    def check(role: Annotated[Role, Depends(bearer_role)]) -> Role:
+        if role is Role.public:
+            raise Unauthorized(headers={"WWW-Authenticate": "Bearer"})
+        if needed not in GRANTS[role]:
+            raise Forbidden(f"この操作には {needed.value} の権限が必要です。",
+                            f"This needs the {needed.value} role.")
+        return role
+
+    return check
+
+
+CounsellorDep = Annotated[Role, Depends(require_role(Role.counsellor))]
+AnalystDep = Annotated[Role, Depends(require_role(Role.analyst))]

@@ -1,0 +1,97 @@
+"""Writes the privacy-preserving match log off the request path.
+
+A match request only builds a MatchLogEntry (content words, bands: never the text) and queues
+it; a background thread writes batches, so a slow disk never slows a family's answer. The queue
+is bounded: when the database cannot keep up, entries are dropped and counted, not piled up.
+"""
+
+from __future__ import annotations
+
+import logging
+import queue
+import threading
+import time
+from datetime import datetime
+
+from catalog.records import MatchLogEntry, MatchLogStore
+from matcher.privacy import age_band, content_words
+from service.metrics import confidence_band
+
+log = logging.getLogger("tsunagu.match_log")
+
+
+def entry_for(query_id: str, catalog_version, concern, result) -> MatchLogEntry:
+    """What may be kept of one match (ARCHITECTURE.md, Privacy)."""
+    needed: datetime | None = concern.needed_at
+    categories = list(dict.fromkeys(r.category for r in result.results[:3]))
+    return MatchLogEntry(
+        query_id=query_id,
+        catalog_version=catalog_version,
+        categories=categories or [code for code, _p in result.needs[:3]],
+        confidence=round(float(result.confidence), 4),
+        confidence_band=confidence_band(result.confidence),
+        area=concern.area,
+        age_band=age_band(concern.child_age_months),
+        needed_hour=needed.hour if needed else None,
+        needed_weekday=needed.weekday() if needed else None,
+        safety_level=str(result.safety.get("level", "none")),
+        content_words=content_words(concern.text),
+        result_count=len(result.results),
+    )
+
+
+class MatchLogWriter:
+    def __init__(self, store: MatchLogStore, *, max_queue: int = 10_000, batch: int = 200):
+        self.store = store
+        self.dropped = 0
+        self._queue: queue.Queue[MatchLogEntry | None] = queue.Queue(maxsize=max_queue)
+        self._batch = batch
+        self._thread: threading.Thread | None = None
+
+    def start(self) -> None:
+        if self._thread is None:
+            self._thread = threading.Thread(target=self._run, name="tsunagu-match-log", daemon=True)
+            self._thread.start()
+
+    def put(self, entry: MatchLogEntry) -> None:
+        try:
+            self._queue.put_nowait(entry)
+        except queue.Full:
+            self.dropped += 1
+
+    def _run(self) -> None:
+        while True:
+            batch = [self._queue.get()]
+            while len(batch) < self._batch:
+                try:
+                    batch.append(self._queue.get_nowait())
+                except queue.Empty:
+                    break
+            entries = [e for e in batch if e is not None]
+            self._write(entries)
+            for _ in batch:
+                self._queue.task_done()
+            if len(entries) < len(batch):  # the stop marker
+                return
+
+    def _write(self, batch: list[MatchLogEntry]) -> None:
+        if not batch:
+            return
+        try:
+            self.store.add_many(batch)
+        except Exception as exc:  # noqa: BLE001 — logging must never break matching
+            self.dropped += len(batch)
+            log.warning("match log write failed (%s); %d entries dropped", type(exc).__name__, len(batch))
+
+    def flush(self, timeout: float = 5.0) -> bool:
+        """Wait until every queued entry is written (tests, shutdown)."""
+        deadline = time.monotonic() + timeout
+        while self._queue.unfinished_tasks and time.monotonic() < deadline:
+            time.sleep(0.005)
+        return not self._queue.unfinished_tasks
+
+    def stop(self, timeout: float = 5.0) -> None:
+        if self._thread is not None:
+            self._queue.put(None)
+            self._thread.join(timeout)
+            self._thread = None

@@ -1,0 +1,84 @@
+"""Referral and match-log records: round trips, outcomes, and no field that could hold a name."""
+
+from __future__ import annotations
+
+import pytest
+
+from catalog.db import make_engine
+from catalog.records import (
+    MEMO_MAX_CHARS,
+    MatchLogEntry,
+    MatchLogStore,
+    Outcome,
+    ReferralNotFound,
+    ReferralRow,
+    ReferralStore,
+)
+
+
+@pytest.fixture()
+def engine(tmp_path):
+    engine = make_engine(f"sqlite:///{tmp_path / 'records.db'}")
+    ReferralStore(engine).create_schema()
+    yield engine
+    engine.dispose()
+
+
+def test_referral_round_trip_and_outcome(engine):
+    store = ReferralStore(engine)
+    ref = store.add("r-001", category="temporary_care", catalog_version=3, query_id="q1", memo="夜間の利用を案内")
+    assert ref.id > 0 and ref.outcome is None and ref.created_at.tzinfo is not None
+    updated = store.set_outcome(ref.id, "connected")
+    assert updated.outcome is Outcome.connected and updated.outcome.label_ja == "つながった"
+    assert updated.outcome_at is not None
+    assert store.get(ref.id).outcome is Outcome.connected
+    assert store.count() == 1
+    assert store.outcome_counts() == {"connected": 1}
+
+
+def test_referral_list_newest_first_and_pending_counts(engine):
+    store = ReferralStore(engine)
+    first = store.add("r-001")
+    second = store.add("r-002")
+    assert [r.id for r in store.list()] == [second.id, first.id]
+    assert [r.id for r in store.list(limit=1, offset=1)] == [first.id]
+    store.set_outcome(first.id, Outcome.not_used)
+    assert store.outcome_counts() == {"not_used": 1, "pending": 1}
+
+
+def test_unknown_referral_and_bad_outcome(engine):
+    store = ReferralStore(engine)
+    with pytest.raises(ReferralNotFound):
+        store.get(999)
+    with pytest.raises(ReferralNotFound):
+        store.set_outcome(999, "connected")
+    ref = store.add("r-001")
+    with pytest.raises(ValueError):
+        store.set_outcome(ref.id, "maybe")
+
+
+def test_memo_is_length_limited(engine):
+    with pytest.raises(ValueError):
+        ReferralStore(engine).add("r-001", memo="あ" * (MEMO_MAX_CHARS + 1))
+
+
+def test_referral_table_has_no_name_or_text_column():
+    columns = set(ReferralRow.__table__.columns.keys())
+    assert not columns & {"name", "family_name", "child_name", "text", "concern", "phone", "address"}
+
+
+def test_match_log_round_trip(engine):
+    store = MatchLogStore(engine)
+    entry = MatchLogEntry(
+        query_id="q1", catalog_version=1, categories=["temporary_care", "twilight_stay"], confidence=0.8,
+        confidence_band="high", area="中央", age_band="1-2歳", needed_hour=21, needed_weekday=5,
+        safety_level="none", content_words=["預かる", "夜中"], result_count=5,
+    )
+    store.add(entry)
+    store.add_many([])
+    (got,) = store.recent()
+    assert got.categories == ["temporary_care", "twilight_stay"]
+    assert got.content_words == ["預かる", "夜中"]
+    assert got.needed_hour == 21 and got.age_band == "1-2歳" and got.created_at.tzinfo is not None
+    assert store.count() == 1
+    assert got.to_dict()["query_id"] == "q1"
