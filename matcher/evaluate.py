@@ -1,7 +1,7 @@
 """Evaluation of rankings against graded category gold (`tsunagu eval`).
 
 Gold lines are the batch query lines plus `"gold": {"category_code": grade}` (2 = best fit,
-1 = acceptable) and `"tags"` (`crisis`, `oos`). Metrics are small pure functions over plain data,
+1 = acceptable) and `"tags"` (`crisis`, `oos`; `borderline` lines count in neither crisis recall nor false alarms). Metrics are small pure functions over plain data,
 so the same code scores our matcher and the baselines in one run.
 """
 
@@ -129,7 +129,7 @@ def evaluate(rank: RankFn, lines: list[dict[str, Any]], resources: list[Resource
         if "crisis" in tags:
             crisis_total += 1
             crisis_flagged += out.safety_level != "none"
-        else:
+        elif "borderline" not in tags:  # a fair "concern" on a borderline line is no false alarm
             calm_total += 1
             calm_flagged += out.safety_level != "none"
         if "oos" in tags:
