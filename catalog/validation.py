@@ -131,12 +131,13 @@ class ValidationReport:
         ordered = self.errors + self.warnings
         for issue in ordered[:200]:
             kind = Text("エラー", style="red") if issue.severity == "error" else Text("警告", style="yellow")
+            # Text(), not str: cell values are data and must never be read as rich markup.
             table.add_row(
                 kind,
-                "" if issue.row is None else str(issue.row),
-                issue.column or "",
-                f"{issue.message_ja}\n({issue.message_en})",
-                issue.code,
+                Text("" if issue.row is None else str(issue.row)),
+                Text(issue.column or ""),
+                Text(f"{issue.message_ja}\n({issue.message_en})"),
+                Text(issue.code),
             )
         parts: list[Any] = [Text(self.summary_line(), style=style)]
         if ordered:

@@ -25,13 +25,15 @@ def _decodes(line: bytes, encoding: str) -> bool:
     return True
 
 
-def _bad_byte(line: bytes, encoding: str) -> tuple[int, int]:
-    """Position (1-based) and value of the first byte `encoding` cannot read."""
+def _bad_bytes(line: bytes, encoding: str) -> tuple[int, str, str]:
+    """Where `encoding` first fails: 1-based byte position, the bytes ('0x82 0xFF'), the text before."""
     try:
         line.decode(encoding)
     except UnicodeDecodeError as exc:
-        return exc.start + 1, line[exc.start]
-    return 0, 0
+        shown = " ".join(f"0x{b:02X}" for b in line[exc.start : exc.start + 2])
+        before = line[: exc.start].decode(encoding, errors="replace")[-12:]
+        return exc.start + 1, shown, before
+    return 0, "", ""
 
 
 def _rows(lines: list[int]) -> str:
@@ -89,11 +91,12 @@ def _explain(data: bytes, report: ValidationReport, *, bom: bool) -> None:
     likely = "utf-8" if bom or len(utf8_only) >= len(cp932_only) else "cp932"
     for number in neither[:_SHOWN_LINES]:
         line = data.split(b"\n")[number - 1]
-        position, byte = _bad_byte(line, likely)
+        position, shown, before = _bad_bytes(line, likely)
         report.error(
             "bad_encoding",
-            f"{number} 行目の {position} バイト目 (0x{byte:02X}) を {likely.upper()} として読めません（壊れた文字）",
-            f"line {number}: byte {position} (0x{byte:02X}) is not valid {likely.upper()} (broken character)",
+            f"{number} 行目の {position} バイト目 ({shown}) を {likely.upper()} として読めません"
+            f"（壊れた文字。「{before}」の直後）",
+            f"line {number}: byte {position} ({shown}) is not valid {likely.upper()} (broken character after '{before}')",
             row=number,
         )
     if len(neither) > _SHOWN_LINES:
