@@ -5,18 +5,52 @@ from catalog.errors import CatalogError, ImportFailed, UnknownCategory
 from catalog.model import Resource
 from catalog.taxonomy import Category, Taxonomy, load_taxonomy
 
+# Import, storage and export pull in SQLAlchemy and openpyxl; they load on first use so that
+# `import catalog` stays light for the matcher.
+_LAZY = {
+    "read_catalog": "catalog.importer",
+    "ImportResult": "catalog.importer",
+    "register_format": "catalog.importer",
+    "CatalogStore": "catalog.store",
+    "VersionInfo": "catalog.store",
+    "VersionDiff": "catalog.store",
+    "ValidationReport": "catalog.validation",
+    "Issue": "catalog.validation",
+    "export_csv": "catalog.export",
+    "export_json": "catalog.export",
+}
+
+
+def __getattr__(name: str):
+    if name in _LAZY:
+        import importlib
+
+        return getattr(importlib.import_module(_LAZY[name]), name)
+    raise AttributeError(f"module 'catalog' has no attribute {name!r}")
+
+
 __all__ = [
     "CatalogError",
+    "CatalogStore",
     "Category",
     "Condition",
     "Fit",
     "ImportFailed",
+    "ImportResult",
+    "Issue",
     "Resource",
     "Taxonomy",
     "UnknownCategory",
+    "ValidationReport",
+    "VersionDiff",
+    "VersionInfo",
     "age_fits",
     "area_fits",
+    "export_csv",
+    "export_json",
     "load_taxonomy",
     "pregnancy_fits",
+    "read_catalog",
+    "register_format",
     "time_fits",
 ]

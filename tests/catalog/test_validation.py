@@ -53,3 +53,11 @@ def test_validate_resource_rules():
     validate_resource(report, r, 2, load_taxonomy())
     assert {i.code for i in report.errors} == {"unknown_category"}
     assert {i.code for i in report.warnings} == {"unknown_language", "half_coordinates"}
+
+
+def test_public_api_is_exported_from_the_package():
+    import catalog
+
+    assert catalog.read_catalog.__module__ == "catalog.importer"
+    assert catalog.CatalogStore.__name__ == "CatalogStore"
+    assert {"export_csv", "ValidationReport", "VersionInfo"} <= set(catalog.__all__)
