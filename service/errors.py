@@ -133,8 +133,7 @@ _HTTP_MESSAGES: dict[int, tuple[str, str, str]] = {
 
 # Field-specific messages win over the generic ones by error type.
 FIELD_MESSAGES: dict[str, tuple[str, str]] = {
-    "text": ("相談内容を1文字以上入力してください（空白だけ・制御文字は使えません）。",
-             "Enter the concern as text (not blank, no control characters)."),
+    "text": ("相談内容を文字列で入力してください。", "Give the concern as a string of text."),
     "child_age_months": ("年齢は0〜264か月の整数で指定してください（例：2歳なら24）。",
                          "child_age_months must be a whole number of months from 0 to 264 (2 years = 24)."),
     "age_months": ("年齢は0〜264か月の整数で指定してください（例：2歳なら24）。",
@@ -157,12 +156,23 @@ FIELD_MESSAGES: dict[str, tuple[str, str]] = {
     "resource_id": ("資源IDを指定してください。", "Give the id of the resource that was suggested."),
 }
 
+# Messages for one field and one error type win over both.
+FIELD_TYPE_MESSAGES: dict[tuple[str, str], tuple[str, str]] = {
+    ("text", "string_too_long"): ("相談内容が長すぎます（最大 {max_length} 文字）。要点を短くまとめてください。",
+                                  "The concern is too long (at most {max_length} characters); please shorten it."),
+    ("text", "string_too_short"): ("相談内容を1文字以上入力してください。", "Please write the concern (at least one character)."),
+    ("memo", "string_too_long"): ("メモは {max_length} 文字以内にしてください。", "The memo is at most {max_length} characters."),
+    ("area", "string_too_long"): ("地区名が長すぎます（最大 {max_length} 文字）。", "The area name is too long (at most {max_length} characters)."),
+    ("q", "string_too_long"): ("キーワードが長すぎます（最大 {max_length} 文字）。", "The keyword is too long (at most {max_length} characters)."),
+}
+
 TYPE_MESSAGES: dict[str, tuple[str, str]] = {
     "missing": ("必須項目です。", "This field is required."),
     "json_invalid": ("JSON の形式が正しくありません。", "The body is not valid JSON."),
     "model_attributes_type": ("JSON オブジェクトを送ってください。", "Send a JSON object."),
     "dict_type": ("JSON オブジェクトを送ってください。", "Send a JSON object."),
     "extra_forbidden": ("この項目は受け付けていません。", "This field is not accepted."),
+    "string_unicode": ("使えない文字（不正なUnicode）が含まれています。", "The text contains invalid Unicode."),
     "string_type": ("文字列で指定してください。", "Must be a string."),
     "string_too_short": ("短すぎます。", "Too short."),
     "string_too_long": ("長すぎます（最大 {max_length} 文字）。", "Too long (at most {max_length} characters)."),
@@ -183,6 +193,9 @@ TYPE_MESSAGES: dict[str, tuple[str, str]] = {
 }
 
 
+_GENERIC_KINDS = frozenset({"missing", "json_invalid", "extra_forbidden", "string_unicode"})
+
+
 def _field_name(loc: tuple) -> str:
     names = [str(x) for x in loc if x not in ("body", "query", "path", "header")]
     return ".".join(names) if names else "body"
@@ -195,18 +208,23 @@ def _format(template: str, ctx: dict[str, Any]) -> str:
         return template
 
 
-def validation_details(errors: list[dict]) -> list[dict]:
-    """Pydantic errors as bilingual details per field; the offending input is never echoed."""
+def validation_details(errors: list[dict], *, max_concern_chars: int | None = None) -> list[dict]:
+    """Pydantic errors as bilingual details per field; the offending input is never echoed.
+    `max_concern_chars` is the configured limit, stricter than the schema's own ceiling."""
     details = []
     for err in errors:
         loc = tuple(err.get("loc", ()))
         field = _field_name(loc)
         leaf = str(loc[-1]) if loc else ""
-        ctx = err.get("ctx") or {}
+        ctx = dict(err.get("ctx") or {})
         kind = err.get("type", "value_error")
+        if leaf == "text" and kind == "string_too_long" and max_concern_chars:
+            ctx["max_length"] = max_concern_chars
         if kind.startswith("tsunagu_"):  # our own PydanticCustomError carries both languages
             ja, en = ctx.get("ja", ""), ctx.get("en", "")
-        elif leaf in FIELD_MESSAGES and kind not in ("missing", "json_invalid", "extra_forbidden"):
+        elif (leaf, kind) in FIELD_TYPE_MESSAGES:
+            ja, en = (_format(t, ctx) for t in FIELD_TYPE_MESSAGES[(leaf, kind)])
+        elif leaf in FIELD_MESSAGES and kind not in _GENERIC_KINDS:
             ja, en = FIELD_MESSAGES[leaf]
         elif kind in TYPE_MESSAGES:
             ja, en = (_format(t, ctx) for t in TYPE_MESSAGES[kind])
@@ -224,8 +242,10 @@ async def _api_error(_request: Request, exc: ApiError) -> JSONResponse:
     return exc.response()
 
 
-async def _validation_error(_request: Request, exc: RequestValidationError) -> JSONResponse:
-    details = validation_details(list(exc.errors()))
+async def _validation_error(request: Request, exc: RequestValidationError) -> JSONResponse:
+    context = getattr(request.app.state, "context", None)
+    limit = context.settings.max_concern_chars if context is not None else None
+    details = validation_details(list(exc.errors()), max_concern_chars=limit)
     fields = "、".join(dict.fromkeys(d["field"] for d in details))
     return error_response(
         422, "validation_error",
@@ -265,14 +285,43 @@ async def _catalog_error(_request: Request, exc: catalog_errors.CatalogError) ->
     return error_response(400, "catalog_error", "カタログの操作に失敗しました。", "The catalog operation failed.")
 
 
-async def _server_error(request: Request, exc: Exception) -> JSONResponse:
-    # Log where it failed, not what was sent: no request body, no exception message (it may
-    # quote input), only the exception type and the stack frames.
-    route = getattr(request.scope.get("route"), "path", "<unmatched>")
+def _log_unhandled(scope, exc: BaseException) -> None:
+    # Where it failed, not what was sent: no request body and no exception message (it may
+    # quote input), only the exception type, the route template and the stack frames.
+    route = getattr(scope.get("route"), "path", "<unmatched>")
     frames = "".join(traceback.format_tb(exc.__traceback__))
-    log.error("unhandled %s on %s %s\n%s", type(exc).__name__, request.method, route, frames)
-    return error_response(500, "internal_error", "サーバー内部でエラーが発生しました。時間をおいて再度お試しください。",
-                          "Internal server error. Please try again later.")
+    log.error("unhandled %s on %s %s\n%s", type(exc).__name__, scope.get("method"), route, frames)
+
+
+class UnhandledErrorMiddleware:
+    """Answers 500 in the one error shape and does not re-raise, so the server never logs the
+    exception with its message (Starlette's own handler re-raises to the server)."""
+
+    def __init__(self, app):
+        self.app = app
+
+    async def __call__(self, scope, receive, send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        started = False
+
+        async def tracking_send(message) -> None:
+            nonlocal started
+            if message["type"] == "http.response.start":
+                started = True
+            await send(message)
+
+        try:
+            await self.app(scope, receive, tracking_send)
+        except Exception as exc:  # noqa: BLE001
+            _log_unhandled(scope, exc)
+            if started:
+                return
+            response = error_response(500, "internal_error",
+                                      "サーバー内部でエラーが発生しました。時間をおいて再度お試しください。",
+                                      "Internal server error. Please try again later.")
+            await response(scope, receive, send)
 
 
 def install_error_handlers(app: FastAPI) -> None:
@@ -280,4 +329,4 @@ def install_error_handlers(app: FastAPI) -> None:
     app.add_exception_handler(RequestValidationError, _validation_error)
     app.add_exception_handler(StarletteHTTPException, _http_error)
     app.add_exception_handler(catalog_errors.CatalogError, _catalog_error)
-    app.add_exception_handler(Exception, _server_error)
+    app.add_middleware(UnhandledErrorMiddleware)  # the innermost middleware: add it first

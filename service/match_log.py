@@ -1,12 +1,15 @@
 """Writes the privacy-preserving match log off the request path.
 
-A match request only builds a MatchLogEntry (content words, bands: never the text) and queues
-it; a background thread writes batches, so a slow disk never slows a family's answer. The queue
+A match request builds a MatchLogEntry (categories, bands: never the text) and queues it with
+the text; the background thread replaces the text by its content words (matcher.privacy) and
+writes batches, so neither Sudachi nor a slow disk delays a family's answer. The text lives only
+in this in-memory queue, for milliseconds. The queue
 is bounded: when the database cannot keep up, entries are dropped and counted, not piled up.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 import queue
 import threading
@@ -35,7 +38,7 @@ def entry_for(query_id: str, catalog_version, concern, result) -> MatchLogEntry:
         needed_hour=needed.hour if needed else None,
         needed_weekday=needed.weekday() if needed else None,
         safety_level=str(result.safety.get("level", "none")),
-        content_words=content_words(concern.text),
+        content_words=[],  # filled in by the writer thread, off the request path
         result_count=len(result.results),
     )
 
@@ -44,7 +47,7 @@ class MatchLogWriter:
     def __init__(self, store: MatchLogStore, *, max_queue: int = 10_000, batch: int = 200):
         self.store = store
         self.dropped = 0
-        self._queue: queue.Queue[MatchLogEntry | None] = queue.Queue(maxsize=max_queue)
+        self._queue: queue.Queue[tuple[MatchLogEntry, str] | None] = queue.Queue(maxsize=max_queue)
         self._batch = batch
         self._thread: threading.Thread | None = None
 
@@ -53,9 +56,9 @@ class MatchLogWriter:
             self._thread = threading.Thread(target=self._run, name="tsunagu-match-log", daemon=True)
             self._thread.start()
 
-    def put(self, entry: MatchLogEntry) -> None:
+    def put(self, entry: MatchLogEntry, text: str) -> None:
         try:
-            self._queue.put_nowait(entry)
+            self._queue.put_nowait((entry, text))
         except queue.Full:
             self.dropped += 1
 
@@ -67,12 +70,21 @@ class MatchLogWriter:
                     batch.append(self._queue.get_nowait())
                 except queue.Empty:
                     break
-            entries = [e for e in batch if e is not None]
+            entries = [self._private(item) for item in batch if item is not None]
             self._write(entries)
             for _ in batch:
                 self._queue.task_done()
             if len(entries) < len(batch):  # the stop marker
                 return
+
+    @staticmethod
+    def _private(item: tuple[MatchLogEntry, str]) -> MatchLogEntry:
+        entry, text = item
+        try:
+            words = content_words(text)
+        except Exception:  # noqa: BLE001 — keep the aggregate row even if tokenising fails
+            words = []
+        return dataclasses.replace(entry, content_words=words)
 
     def _write(self, batch: list[MatchLogEntry]) -> None:
         if not batch:

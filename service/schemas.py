@@ -24,17 +24,18 @@ _EMAIL_RE = re.compile(r"[\w.+-]+@[\w-]+\.[\w.-]+")
 
 
 def _clean_text(value: str, *, field: str) -> str:
+    """Refuse control characters, lone surrogates and blank text; `field` is the Japanese label."""
     if _BAD_CHARS_RE.search(value):
         raise PydanticCustomError(
             "tsunagu_control_chars", "control characters are not accepted",
-            {"ja": f"{field} に制御文字などの使えない文字が含まれています。取り除いて送り直してください。",
-             "en": f"{field} contains control or invalid characters; remove them and try again."},
+            {"ja": f"{field}に制御文字などの使えない文字が含まれています。取り除いて送り直してください。",
+             "en": "The text contains control or invalid characters; remove them and try again."},
         )
     if not unicodedata.normalize("NFKC", value).strip():
         raise PydanticCustomError(
             "tsunagu_blank", "blank text",
-            {"ja": f"{field} が空です。相談したいことを1文字以上入力してください。",
-             "en": f"{field} is blank; please write at least one character."},
+            {"ja": f"{field}が空です。1文字以上入力してください。",
+             "en": "The text is blank; please write at least one character."},
         )
     return value
 
@@ -63,12 +64,12 @@ class MatchRequest(Strict):
     @field_validator("text")
     @classmethod
     def _text(cls, value: str) -> str:
-        return _clean_text(value, field="text")
+        return _clean_text(value, field="相談内容")
 
     @field_validator("area")
     @classmethod
     def _area(cls, value: str | None) -> str | None:
-        return None if value is None else _clean_text(value, field="area").strip()
+        return None if value is None else _clean_text(value, field="地区").strip()
 
 
 class ConditionPublic(BaseModel):
@@ -275,10 +276,6 @@ class Readiness(BaseModel):
     status: Literal["ready"]
     catalog_version: int | str
     resources: int
-
-
-class ErrorDetail(BaseModel):
-    model_config = ConfigDict(extra="allow")
 
 
 class ErrorInfo(BaseModel):

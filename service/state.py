@@ -12,6 +12,7 @@ import logging
 import threading
 import time
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 from typing import Any, Callable
 
@@ -36,6 +37,26 @@ class Snapshot:
     @property
     def version_id(self):
         return self.version.id
+
+    @cached_property
+    def haystacks(self) -> tuple[str, ...]:
+        """Normalised searchable text per resource (keyword browse), built on first use."""
+        from matcher.normalize import normalize_text
+
+        def text(r: Resource) -> str:
+            parts = [r.name, r.name_kana or "", r.description or "", r.provider or "", r.address or "",
+                     *r.keywords, *r.example_concerns]
+            return normalize_text(" ".join(parts))
+
+        return tuple(text(r) for r in self.resources)
+
+    @cached_property
+    def category_counts(self) -> dict[str, int]:
+        counts: dict[str, int] = {}
+        for r in self.resources:
+            for code in r.categories:
+                counts[code] = counts.get(code, 0) + 1
+        return counts
 
     def known_area(self, area: str) -> str | None:
         """The catalog's spelling of `area` (width, spaces and 地区/地域 suffixes folded), or None."""

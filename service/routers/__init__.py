@@ -1,0 +1,1 @@
+"""One router per resource: match, resources (+ categories), referrals, catalog management, health, home."""
