@@ -84,3 +84,32 @@ def test_dictionary_bridges_the_words_from_the_architecture():
     assert expands["児発"] == "児童発達支援"
     assert expands["トワイライト"] == "トワイライトステイ"
     assert expands["保活"] == "保育所入所"
+
+
+# --- category_cues.tsv
+
+
+def cue_rows() -> list[tuple[int, list[str]]]:
+    return checked_rows("category_cues.tsv", ["category", "cue", "weight"])
+
+
+def test_cues_name_real_categories_with_weights_in_range():
+    for number, (category, cue, weight) in cue_rows():
+        assert category in CODES, f"category_cues.tsv:{number}: unknown category {category!r}"
+        assert 0.5 <= float(weight) <= 3.0, f"category_cues.tsv:{number}"
+        assert normalize_text(cue) == cue, f"category_cues.tsv:{number}: {cue!r} is never in normalised text"
+        assert len(cue) >= 2, f"category_cues.tsv:{number}: {cue!r} would fire inside unrelated words"
+
+
+def test_cues_are_unique_per_category_and_cover_every_category():
+    pairs = Counter((category, cue) for _, (category, cue, _) in cue_rows())
+    assert [p for p, n in pairs.items() if n > 1] == []
+    per_category = Counter(category for category, _ in pairs)
+    assert {c: per_category[c] for c in CODES if not 15 <= per_category[c] <= 40} == {}
+
+
+def test_a_cue_can_hint_at_several_needs_with_different_weights():
+    weights = {(category, cue): float(w) for _, (category, cue, w) in cue_rows()}
+    assert weights[("temporary_care", "預けたい")] > weights[("family_support_center", "預けたい")]
+    assert weights[("short_stay", "夜中")] > weights[("pediatric_emergency", "夜中")]
+    assert weights[("mental_health_line", "死にたい")] == 3.0
