@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import threading
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any, NamedTuple
@@ -112,9 +113,12 @@ class CatalogStore:
     def __init__(self, engine_or_url: Engine | str):
         self.engine: Engine = make_engine(engine_or_url) if isinstance(engine_or_url, str) else engine_or_url
         self._cache: dict[int, list[Resource]] = {}
+        self._cache_lock = threading.Lock()
 
     @classmethod
     def in_memory(cls) -> "CatalogStore":
+        """A private in-memory database with its schema (one shared connection: for tests and
+        one-off scripts, not for concurrent threads)."""
         store = cls(MEMORY_DATABASE_URL)
         store.create_schema()
         return store
@@ -291,7 +295,8 @@ class CatalogStore:
         return VersionDiff(added, removed, changed)
 
     def _remember(self, version_id: int, resources: list[Resource]) -> None:
-        self._cache[version_id] = list(resources)
-        while len(self._cache) > self._CACHE_SIZE:
-            self._cache.pop(next(iter(self._cache)))
+        with self._cache_lock:
+            self._cache[version_id] = list(resources)
+            while len(self._cache) > self._CACHE_SIZE:
+                self._cache.pop(next(iter(self._cache)), None)
 

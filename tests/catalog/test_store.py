@@ -93,14 +93,21 @@ def test_a_failing_insert_leaves_no_version_behind(store):
         assert conn.execute(select(func.count()).select_from(ResourceRow)).scalar_one() == 0
 
 
-def test_readers_see_one_whole_version_while_activation_flips(store):
+def test_readers_see_one_whole_version_while_activation_flips(tmp_path):
+    store = CatalogStore(f"sqlite:///{tmp_path}/flip.db")
+    store.create_schema()
     v1 = store.add_version([res(i) for i in range(50)], source="a", activate=True)
     v2 = store.add_version([res(i) for i in range(10)], source="b")
     seen: set[int] = set()
+    failures: list[BaseException] = []
 
     def read():
-        for _ in range(30):
-            seen.add(len(store.resources()))
+        try:
+            for _ in range(30):
+                store._cache.clear()
+                seen.add(len(store.resources()))
+        except BaseException as exc:  # surfaced below, not lost in the thread
+            failures.append(exc)
 
     reader = threading.Thread(target=read)
     reader.start()
@@ -108,6 +115,7 @@ def test_readers_see_one_whole_version_while_activation_flips(store):
         store.activate(v2.id)
         store.activate(v1.id)
     reader.join()
+    assert failures == []
     assert seen <= {50, 10}
     assert sum(v.active for v in store.versions()) == 1
 
