@@ -31,7 +31,7 @@ from matcher.tokenize import Token, tokenize
 LEVELS = ("none", "concern", "urgent")
 _LEVEL_RANK = {level: i for i, level in enumerate(LEVELS)}
 # Most dangerous first: the order of kinds in an assessment and of the contacts shown.
-KIND_ORDER = ("medical", "violence", "self_harm", "child_alone", "abuse", "dv", "neglect", "runaway", "exhaustion")
+KIND_ORDER = ("medical", "child_alone", "self_harm", "abuse", "violence", "dv", "neglect", "runaway", "exhaustion")
 KIND_LABELS = {
     "medical": "医療的緊急",
     "violence": "暴力",

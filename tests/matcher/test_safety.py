@@ -1,0 +1,172 @@
+"""Safety triage: every kind is caught, look-alikes are not, and each decision names its cue."""
+
+import pytest
+
+from matcher.safety import NO_DANGER, SafetyAssessment, assess, kind_levels
+from matcher.tokenize import tokenize
+
+
+@pytest.mark.parametrize(
+    "text, kind",
+    [
+        ("子どもがボタン電池を飲み込んだ", "medical"),
+        ("1歳がたばこを食べてしまった", "medical"),
+        ("熱が高くてけいれんが止まらない", "medical"),
+        ("呼びかけても反応がなく、ぐったりしている", "medical"),
+        ("赤ちゃんが息をしていない", "medical"),
+        ("もう死にたい", "self_harm"),
+        ("消えてしまいたい", "self_harm"),
+        ("この子と一緒に死のうかと思う", "self_harm"),
+        ("夫に殴られる", "violence"),
+        ("夫に殴られる", "dv"),
+        ("彼に首を絞められた", "violence"),
+        ("今、隣で父親が子どもを叩いている", "abuse"),
+        ("車の中に赤ちゃんを置いたまま", "child_alone"),
+        ("幼児が何日も一人きりで親が帰ってこない", "child_alone"),
+    ],
+)
+def test_clear_danger_is_urgent(text, kind):
+    a = assess(text)
+    assert a.level == "urgent"
+    assert kind in a.kinds
+
+
+@pytest.mark.parametrize(
+    "text, kind",
+    [
+        ("子どもを叩いてしまいそうで怖い", "abuse"),
+        ("イライラして手をあげてしまう", "abuse"),
+        ("隣から毎晩怒鳴り声と子どもの泣き声が聞こえる", "abuse"),
+        ("近所の子がご飯を食べさせてもらっていないみたい", "neglect"),
+        ("ネグレクトではないかと心配", "neglect"),
+        ("夫のモラハラがつらい", "dv"),
+        ("夫が生活費を渡さない", "dv"),
+        ("産後うつと言われた", "exhaustion"),
+        ("眠れないし、この先に希望がない", "exhaustion"),
+        ("娘が家に帰りたくないと言う", "runaway"),
+        ("夜、小1の子を一人で留守番させている", "child_alone"),
+    ],
+)
+def test_risk_needing_a_professional_is_concern(text, kind):
+    a = assess(text)
+    assert a.level == "concern"
+    assert kind in a.kinds
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "死んだふりをして遊ぶのが好き",
+        "息子が友だちを叩くので困っている",
+        "保育園で友達を叩いてしまうと言われた",
+        "「たたかれたらどうする？」という絵本",
+        "弟がお兄ちゃんに叩かれて泣いた",
+        "ごっこ遊びで「殺すぞ」と言う",
+        "死ぬほど笑った",
+        "殺す気か！ってくらい辛いカレー",
+        "息が止まるほど驚いた",
+        "夜中に38度の熱が出た",
+        "子どもが薬を飲んでくれない",
+        "誤飲を防ぐ工夫を知りたい",
+        "夫に殴られたことはありません",
+        "熱性けいれんを起こしたことがある子でも預けられますか",
+        "ドラマのDVシーンを見て子どもが怖がる",
+        "公園から帰りたがらない",
+        "毎日同じ服を着たがる",
+        "授乳を終わりにしたい",
+        "子育てを助けてくれる人がいない",
+        "My son hits other kids at daycare",
+        "DVDばかり見ている",
+    ],
+)
+def test_look_alikes_raise_nothing(text):
+    assert assess(text) == NO_DANGER
+
+
+@pytest.mark.parametrize(
+    "text, kind",
+    [
+        ("しにたい", "self_harm"),
+        ("しんだほうがらく", "self_harm"),
+        ("なぐられる", "violence"),
+        ("おっとにけられた", "violence"),
+        ("むすこがいきしてない", "medical"),
+        ("うちにかえりたくないっていう", "runaway"),
+    ],
+)
+def test_hiragana_only_input_meets_kanji_cues(text, kind):
+    assert kind in assess(text).kinds
+
+
+def test_kana_cue_must_start_on_a_word():
+    # ケラレ (蹴られ) inside タスケラレル (助けられる) is not a kick.
+    assert assess("みんなにたすけられる") == NO_DANGER
+
+
+@pytest.mark.parametrize(
+    "text, kind, level",
+    [
+        ("I want to kill myself", "self_harm", "urgent"),
+        ("my husband hits me", "violence", "urgent"),
+        ("my toddler swallowed a battery", "medical", "urgent"),
+        ("she had a seizure", "medical", "urgent"),
+        ("the baby is not breathing", "medical", "urgent"),
+        ("I think the neighbours abuse their child", "abuse", "concern"),
+    ],
+)
+def test_english(text, kind, level):
+    a = assess(text)
+    assert (a.level, kind in a.kinds) == (level, True)
+
+
+def test_danger_in_the_middle_of_a_long_story_is_found():
+    text = (
+        "3歳と1歳の子がいて、夫は毎晩遅く、ワンオペで育児をしています。保育園の一時預かりを"
+        "使いたいけれど空きがありません。昨日も夫に殴られて、子どもの前で怒鳴られました。"
+        "実家は遠く、頼れる人もいません。ファミサポの登録方法も知りたいです。"
+    )
+    a = assess(text)
+    assert a.level == "urgent" and {"violence", "dv"} <= set(a.kinds)
+
+
+def test_reasons_name_the_cue_and_the_words():
+    a = assess("子どもがボタン電池を飲み込んだ")
+    assert a.cues[0].cue == "medical.ingestion"
+    assert "ボタン電池を飲み込" in a.cues[0].matched
+    assert a.reasons[0].startswith("『ボタン電池を飲み込")
+    assert "誤飲" in a.reasons[0] and "緊急" in a.reasons[0]
+
+
+def test_kana_reasons_quote_what_the_person_wrote():
+    a = assess("しにたい")
+    assert a.cues[0].matched == "しにたい"
+
+
+def test_happening_now_raises_and_long_ago_lowers_the_level():
+    assert assess("父親が子どもを叩く").level == "concern"
+    now = assess("今、父親が子どもを叩いている")
+    assert now.level == "urgent" and any("いま起きている" in r for r in now.reasons)
+    past = assess("昔、夫に殴られていた")
+    assert past.level == "concern" and "violence" in past.kinds
+
+
+def test_negated_suicidal_words_still_suggest_a_talk():
+    # Err on the side of help: 「死にたいとは思わない」 is not urgent but still worth a line to call.
+    assert assess("死にたいとは思わないけど、毎日しんどい").level == "concern"
+
+
+def test_several_kinds_most_dangerous_first():
+    a = assess("この子を道連れに死のうと思う")
+    assert a.level == "urgent"
+    assert a.kinds[:2] == ("self_harm", "abuse")
+    assert kind_levels(a) == {"self_harm": "urgent", "abuse": "urgent"}
+
+
+def test_passing_tokens_gives_the_same_answer():
+    text = "しにたい"
+    assert assess(text, tokens=tokenize(text)) == assess(text)
+
+
+def test_empty_text():
+    assert assess("") == NO_DANGER and assess("   ") == NO_DANGER
+    assert isinstance(NO_DANGER, SafetyAssessment) and not NO_DANGER.alarm
