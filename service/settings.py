@@ -139,3 +139,22 @@ def load_settings() -> Settings:
     if settings.is_development:
         settings = with_dev_tokens(settings)
     return settings
+
+
+def _default_text(name: str) -> str:
+    field = Settings.model_fields[name]
+    value = field.get_default(call_default_factory=True)
+    if isinstance(value, list):
+        return "(empty)" if not value else ",".join(value)
+    if value is None:
+        return "(none)"
+    return str(value)
+
+
+def settings_table() -> str:
+    """The Markdown table of every setting (README.md holds a copy; a test keeps them equal)."""
+    lines = ["| Environment variable | Default | Meaning |", "|---|---|---|"]
+    for name, field in Settings.model_fields.items():
+        help_text = (field.description or "").replace("|", "\\|")
+        lines.append(f"| `TSUNAGU_{name.upper()}` | `{_default_text(name)}` | {help_text} |")
+    return "\n".join(lines)

@@ -91,6 +91,16 @@ COUNSELLOR = auth(COUNSELLOR_TOKEN)
 ANALYST = auth(ANALYST_TOKEN)
 
 
+@pytest.fixture(autouse=True)
+def _no_real_environment(monkeypatch):
+    """Settings() must not pick up the developer's or CI's TSUNAGU_* variables."""
+    import os
+
+    for name in list(os.environ):
+        if name.startswith("TSUNAGU_"):
+            monkeypatch.delenv(name)
+
+
 @pytest.fixture()
 def settings(tmp_path) -> Settings:
     return make_settings(tmp_path)
