@@ -113,3 +113,30 @@ def test_a_cue_can_hint_at_several_needs_with_different_weights():
     assert weights[("temporary_care", "預けたい")] > weights[("family_support_center", "預けたい")]
     assert weights[("short_stay", "夜中")] > weights[("pediatric_emergency", "夜中")]
     assert weights[("mental_health_line", "死にたい")] == 3.0
+
+
+# --- training_concerns.tsv
+
+
+def training_rows() -> list[tuple[int, list[str]]]:
+    return checked_rows("training_concerns.tsv", ["categories", "text"])
+
+
+def test_training_labels_are_categories_or_none():
+    for number, (categories, _) in training_rows():
+        labels = categories.split(";")
+        assert len(labels) == len(set(labels)), f"training_concerns.tsv:{number}"
+        for label in labels:
+            assert label in CODES or label == "none", f"training_concerns.tsv:{number}: {label!r}"
+        assert "none" not in labels or labels == ["none"], f"training_concerns.tsv:{number}: none mixed with needs"
+
+
+def test_training_covers_every_category_and_out_of_scope():
+    main = Counter(categories.split(";")[0] for _, (categories, _) in training_rows())
+    assert {c: main[c] for c in CODES if main[c] < 20} == {}
+    assert main["none"] >= 50
+
+
+def test_training_texts_are_not_duplicated():
+    texts = Counter(normalize_text(text) for _, (_, text) in training_rows())
+    assert [t for t, n in texts.items() if n > 1] == []
