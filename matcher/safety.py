@@ -50,6 +50,8 @@ _SENTENCE_END = "。!?\n"
 # A ! or ? inside a quotation (「どうする？」という絵本) does not end the sentence.
 _SENTENCE_RE = re.compile(r"(?:[^。!?\n]|[!?](?=[」』\"']))+")
 _SENTENCE_END_RE = re.compile(f"[{_SENTENCE_END}]")
+_KANA_WORD_RE = re.compile(r"[ぁ-ゖァ-ヺー]+")
+_FUNCTION_POS = frozenset({"助詞", "助動詞", "補助記号", "空白"})
 _KANA_RE = re.compile(r"[ァ-ヴー]+")
 _ASCII_WORD = re.compile(r"[a-z0-9]")
 
@@ -320,9 +322,18 @@ class _Channel:
     The reading keeps sentence ends (as 。) and token boundaries, and maps back to the text so a
     reason can quote the words the person wrote."""
 
-    def __init__(self, text: str, starts: frozenset[int] | None = None, ends: frozenset[int] | None = None, to_surface=None, surface_text: str = ""):
+    def __init__(
+        self,
+        text: str,
+        starts: frozenset[int] | None = None,
+        ends: frozenset[int] | None = None,
+        to_surface=None,
+        surface_text: str = "",
+        kana_words: tuple[tuple[int, int], ...] = (),
+    ):
         self.text = text
         self.starts, self.ends = starts, ends
+        self.kana_words = kana_words  # reading spans of content words the person wrote in kana
         self._to_surface = to_surface
         self._surface_text = surface_text
         self.sentences = [(m.start(), m.end()) for m in _SENTENCE_RE.finditer(text)] or [(0, len(text))]
@@ -353,6 +364,11 @@ class _Channel:
             return False
         return all(m.start(i) in self.starts for i in range(1, m.re.groups + 1) if m.start(i) >= 0)
 
+    def written_in_kana(self, m: re.Match) -> bool:
+        """A cue found through the reading must cover a word the person wrote in kana: otherwise
+        it is a homophone of what they wrote in kanji (家で is not 家出, イエデ as both)."""
+        return any(a < m.end() and m.start() < b for a, b in self.kana_words)
+
     def finditer(self, patterns: Sequence[re.Pattern], pos: int = 0, endpos: int | None = None) -> list[re.Match]:
         end = len(self.text) if endpos is None else endpos
         if len(patterns) == 1:
@@ -363,6 +379,7 @@ class _Channel:
 def _kana_channel(s: str, tokens: Sequence[Token]) -> _Channel:
     kana: list[str] = []
     spans: list[tuple[int, int, int, int]] = []  # kana start, kana end, surface start, surface end
+    kana_words: list[tuple[int, int]] = []
     pos = 0
     length = 0
     find, has_end = s.find, _SENTENCE_END_RE.search
@@ -378,6 +395,8 @@ def _kana_channel(s: str, tokens: Sequence[Token]) -> _Channel:
             length += 1
         reading = t.surface_reading or surface
         spans.append((length, length + len(reading), at, at + len(surface)))
+        if t.pos not in _FUNCTION_POS and _KANA_WORD_RE.fullmatch(surface):
+            kana_words.append((length, length + len(reading)))
         kana.append(reading)
         length += len(reading)
         pos = at + len(surface)
@@ -389,7 +408,7 @@ def _kana_channel(s: str, tokens: Sequence[Token]) -> _Channel:
         sb = next((se for ka, kb, _, se in reversed(spans) if ka < b <= kb), len(s))
         return sa, max(sb, sa)
 
-    return _Channel(to_katakana("".join(kana)), starts, ends, to_surface, s)
+    return _Channel(to_katakana("".join(kana)), starts, ends, to_surface, s, tuple(kana_words))
 
 
 def _context_hit(ctx: _Context, ch: _Channel, a: int, b: int) -> re.Match | None:
@@ -474,7 +493,7 @@ def assess(text: str, tokens: Sequence[Token] | None = None) -> SafetyAssessment
             if cue.kana_keys.isdisjoint(kana.keys):
                 continue
             for m in kana.finditer(cue.kana):
-                if not kana.on_boundaries(m, both=False):
+                if not kana.on_boundaries(m, both=False) or not kana.written_in_kana(m):
                     continue
                 hit = _judge(cue, lex, kana, m)
                 if hit and (best is None or _LEVEL_RANK[hit.level] > _LEVEL_RANK[best.level]):
@@ -547,10 +566,13 @@ class SafetyMetrics(NamedTuple):
 
 def _gold(line: dict) -> tuple[str, bool]:
     """Gold level and clearness of an eval line: safety.jsonl ("level", "clear") or concerns.jsonl
-    ("tags": ["crisis"] means any alarm is expected)."""
+    ("tags": ["crisis"] means any alarm is expected; "borderline" lines count in neither rate)."""
     if "level" in line:
         return line["level"], bool(line.get("clear", True))
-    return ("concern" if "crisis" in line.get("tags", ()) else "none"), True
+    tags = line.get("tags", ())
+    if "borderline" in tags:  # a concern flag is defensible but not required: counted in neither
+        return "borderline", False
+    return ("concern" if "crisis" in tags else "none"), True
 
 
 def _ratio(num: int, den: int) -> float | None:
@@ -561,8 +583,8 @@ def _split_metrics(split: str, rows: list[tuple[dict, str, bool, SafetyAssessmen
     def rid(line: dict) -> str:
         return str(line.get("id", "?"))
 
-    clear = [(ln, a) for ln, g, c, a in rows if g != "none" and c]
-    crises = [(ln, a) for ln, g, c, a in rows if g != "none"]
+    clear = [(ln, a) for ln, g, c, a in rows if g in ("concern", "urgent") and c]
+    crises = [(ln, a) for ln, g, c, a in rows if g in ("concern", "urgent")]
     urgent = [(ln, a) for ln, g, c, a in rows if g == "urgent"]
     calm = [(ln, a) for ln, g, c, a in rows if g == "none"]
     return SafetySplitMetrics(
@@ -576,7 +598,7 @@ def _split_metrics(split: str, rows: list[tuple[dict, str, bool, SafetyAssessmen
         urgent_recall=_ratio(sum(a.level == "urgent" for _, a in urgent), len(urgent)),
         non_crisis=len(calm),
         false_alarm_rate=_ratio(sum(a.alarm for _, a in calm), len(calm)),
-        level_accuracy=_ratio(sum(g == a.level for _, g, _, a in rows), len(rows)),
+        level_accuracy=_ratio(sum(g == a.level for _, g, _, a in rows if g in LEVELS), sum(g in LEVELS for _, g, _, _ in rows)),
         missed=tuple(rid(ln) for ln, a in clear if not a.alarm),
         false_alarms=tuple(rid(ln) for ln, a in calm if a.alarm),
     )
@@ -587,6 +609,7 @@ def evaluate_safety(lines: Iterable[dict | str]) -> SafetyMetrics:
     and per "split" (dev / heldout)."""
     rows = []
     elapsed = 0.0
+    _lexicon()  # the one-off load is not part of the per-concern time
     for line in lines:
         if isinstance(line, str):
             if not line.strip():

@@ -170,3 +170,53 @@ def test_passing_tokens_gives_the_same_answer():
 def test_empty_text():
     assert assess("") == NO_DANGER and assess("   ") == NO_DANGER
     assert isinstance(NO_DANGER, SafetyAssessment) and not NO_DANGER.alarm
+
+
+def test_reading_homophones_of_kanji_words_are_not_cues():
+    # 家で reads イエデ like 家出 (running away); only words written in kana use the reading.
+    assert assess("中学生の息子が家でも話さない") == NO_DANGER
+    assert "runaway" in assess("むすめがいえでをした").kinds
+
+
+@pytest.mark.parametrize(
+    "text, kind",
+    [
+        ("Meu marido me bate", "violence"),
+        ("孩子发高烧，一直在抽搐", "medical"),
+        ("Tôi muốn chết", "self_harm"),
+        ("quiero morir", "self_harm"),
+    ],
+)
+def test_other_languages_of_families_in_japan(text, kind):
+    a = assess(text)
+    assert a.level == "urgent" and kind in a.kinds
+
+
+def test_counsellor_shorthand():
+    assert "self_harm" in assess("産後2か月、母に希死念慮あり").kinds
+
+
+def test_names_of_services_are_not_danger():
+    assert assess("配偶者暴力相談支援センターの連絡先を更新したい") == NO_DANGER
+    assert assess("虐待対応ダイヤル189の案内文") == NO_DANGER
+
+
+def test_two_hundred_characters_take_well_under_a_few_milliseconds():
+    import time
+
+    text = ("うちは3歳と1歳の子がいて、夫は仕事で帰りが遅く、毎日ワンオペで育児をしています。" * 5)[:200]
+    tokens = tokenize(text)
+    assess(text, tokens)
+    best = min(_timed(lambda: assess(text, tokens), time) for _ in range(20))
+    assert best < 0.003  # ~0.3 ms on an idle 2-core machine; generous for a loaded CI box
+
+
+def _timed(fn, time):
+    t0 = time.perf_counter()
+    fn()
+    return time.perf_counter() - t0
+
+
+def test_story_words_do_not_hide_ones_own_danger():
+    assert assess("ニュースを見て、自分も叩いてしまいそう").level == "concern"
+    assert assess("ゲーム中に夫に殴られた").level == "urgent"

@@ -58,3 +58,13 @@ def test_misses_and_false_alarms_are_listed_by_id():
     m = evaluate_safety([{"id": "x", "text": "ファミサポを使いたい", "level": "urgent", "clear": True}])
     assert m.overall.missed == ("x",)
     assert "x" in format_safety_metrics(m)
+
+
+def test_borderline_lines_count_in_neither_rate():
+    m = evaluate_safety(
+        [
+            {"id": "b1", "text": "産後うつかもしれない", "tags": ["borderline"]},
+            {"id": "b2", "text": "ファミサポを使いたい", "tags": ["borderline"]},
+        ]
+    )
+    assert m.overall.crises == 0 and m.overall.non_crisis == 0
