@@ -50,6 +50,7 @@ _SENTENCE_END = "。!?\n"
 # A ! or ? inside a quotation (「どうする？」という絵本) does not end the sentence.
 _SENTENCE_RE = re.compile(r"(?:[^。!?\n]|[!?](?=[」』\"']))+")
 _SENTENCE_END_RE = re.compile(f"[{_SENTENCE_END}]")
+_KANJI_RE = re.compile(r"[\u3400-\u9fff\uf900-\ufaff々]")
 _KANA_WORD_RE = re.compile(r"[ぁ-ゖァ-ヺー]+")
 _FUNCTION_POS = frozenset({"助詞", "助動詞", "補助記号", "空白"})
 _KANA_RE = re.compile(r"[ァ-ヴー]+")
@@ -102,6 +103,7 @@ class _Cue:
     kana: tuple[re.Pattern, ...]
     surface_keys: frozenset[str]  # first one or two characters of every form: a cheap prefilter
     kana_keys: frozenset[str]
+    kanji: frozenset[str]  # kanji of all spellings: a reading match may only show these
     contexts: tuple[tuple[str, str], ...]  # (group, effect)
     requires: tuple[str, ...]
     reason: str
@@ -308,7 +310,8 @@ def _lexicon() -> _Lexicon:
         if row["level"] not in ("concern", "urgent"):
             raise ValueError(f"safety_cues.tsv {row['id']}: level must be concern or urgent")
         kinds = tuple(k.strip() for k in row["kind"].split(",") if k.strip())
-        cues.append(_Cue(row["id"], kinds, row["level"], surface, kana, surface_keys, kana_keys, tuple(ctx), requires, row["reason"]))
+        kanji = frozenset(ch for ch in row["forms"] + "".join(w for g in re.findall(r"\{(\w+)\}", row["forms"]) for w in words[g]) if _KANJI_RE.match(ch))
+        cues.append(_Cue(row["id"], kinds, row["level"], surface, kana, surface_keys, kana_keys, kanji, tuple(ctx), requires, row["reason"]))
     return _Lexicon(tuple(cues), contexts)
 
 
@@ -334,6 +337,7 @@ class _Channel:
         self.text = text
         self.starts, self.ends = starts, ends
         self.kana_words = kana_words  # reading spans of content words the person wrote in kana
+        self.spans: tuple[tuple[int, int, int, int], ...] = ()  # reading span -> text span, per token
         self._to_surface = to_surface
         self._surface_text = surface_text
         self.sentences = [(m.start(), m.end()) for m in _SENTENCE_RE.finditer(text)] or [(0, len(text))]
@@ -368,6 +372,17 @@ class _Channel:
         """A cue found through the reading must cover a word the person wrote in kana: otherwise
         it is a homophone of what they wrote in kanji (家で is not 家出, イエデ as both)."""
         return any(a < m.end() and m.start() < b for a, b in self.kana_words)
+
+    def shows_only(self, m: re.Match, kanji: frozenset[str]) -> bool:
+        """The words a reading match stands on (its pieces, not the gaps between them) must not be
+        written with other kanji than the cue's: 返ってこない is not 帰ってこない."""
+        pieces = [(m.start(), m.start() + 1), (m.end() - 1, m.end())]
+        pieces += [(m.start(i), m.end(i)) for i in range(1, m.re.groups + 1) if m.start(i) >= 0]
+        for ka, kb, sa, sb in self.spans:
+            if any(ka < b and a < kb for a, b in pieces):
+                if any(_KANJI_RE.match(ch) and ch not in kanji for ch in self._surface_text[sa:sb]):
+                    return False
+        return True
 
     def finditer(self, patterns: Sequence[re.Pattern], pos: int = 0, endpos: int | None = None) -> list[re.Match]:
         end = len(self.text) if endpos is None else endpos
@@ -408,7 +423,9 @@ def _kana_channel(s: str, tokens: Sequence[Token]) -> _Channel:
         sb = next((se for ka, kb, _, se in reversed(spans) if ka < b <= kb), len(s))
         return sa, max(sb, sa)
 
-    return _Channel(to_katakana("".join(kana)), starts, ends, to_surface, s, tuple(kana_words))
+    channel = _Channel(to_katakana("".join(kana)), starts, ends, to_surface, s, tuple(kana_words))
+    channel.spans = tuple(spans)
+    return channel
 
 
 def _context_hit(ctx: _Context, ch: _Channel, a: int, b: int) -> re.Match | None:
@@ -493,7 +510,7 @@ def assess(text: str, tokens: Sequence[Token] | None = None) -> SafetyAssessment
             if cue.kana_keys.isdisjoint(kana.keys):
                 continue
             for m in kana.finditer(cue.kana):
-                if not kana.on_boundaries(m, both=False) or not kana.written_in_kana(m):
+                if not (kana.on_boundaries(m, both=False) and kana.written_in_kana(m) and kana.shows_only(m, cue.kanji)):
                     continue
                 hit = _judge(cue, lex, kana, m)
                 if hit and (best is None or _LEVEL_RANK[hit.level] > _LEVEL_RANK[best.level]):

@@ -220,3 +220,21 @@ def _timed(fn, time):
 def test_story_words_do_not_hide_ones_own_danger():
     assert assess("ニュースを見て、自分も叩いてしまいそう").level == "concern"
     assert assess("ゲーム中に夫に殴られた").level == "urgent"
+
+
+def test_reading_match_must_not_stand_on_other_kanji():
+    # 返ってこない reads like 帰ってこない; the person wrote 返, so it is not a missing child.
+    assert assess("娘が反抗期で、何を言っても「うざい」しか返ってこない") == NO_DANGER
+
+
+@pytest.mark.parametrize(
+    "text, kind",
+    [
+        ("娘が義父から嫌なことをされていると打ち明けてきた", "abuse"),
+        ("元夫がつきまとってくる", "dv"),
+        ("生きているのがつらい", "self_harm"),
+    ],
+)
+def test_quieter_signs_are_concern(text, kind):
+    a = assess(text)
+    assert a.level == "concern" and kind in a.kinds
