@@ -27,8 +27,10 @@ DATABASE_URL_ENV = "TSUNAGU_DATABASE_URL"
 
 
 def database_url() -> str:
-    """The one place the CLI learns where the database is (to be moved into service.settings)."""
-    return os.environ.get(DATABASE_URL_ENV) or DEFAULT_DATABASE_URL
+    """The one place the CLI learns where the database is: TSUNAGU_DATABASE_URL via service.settings."""
+    from service.settings import Settings
+
+    return Settings().database_url
 
 
 def _store() -> CatalogStore:

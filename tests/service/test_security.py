@@ -61,3 +61,25 @@ def test_configured_tokens_are_not_replaced(tmp_path):
     settings = Settings(counsellor_tokens=[stored], analyst_tokens=[stored], dev_tokens_path=tmp_path / "t.txt")
     assert with_dev_tokens(settings) is settings
     assert not (tmp_path / "t.txt").exists()
+
+
+def test_hash_token_command_prints_a_verifiable_hash():
+    from typer.testing import CliRunner
+
+    from service.cli import app
+
+    result = CliRunner().invoke(app, ["hash-token", "my-secret-token"])
+    assert result.exit_code == 0, result.output
+    stored = result.output.split("hash:", 1)[1].strip()
+    assert verify_token("my-secret-token", stored) and "my-secret-token" not in stored
+
+
+def test_serve_refuses_production_placeholders(monkeypatch):
+    from typer.testing import CliRunner
+
+    from service.cli import app
+
+    monkeypatch.setenv("TSUNAGU_ENVIRONMENT", "production")
+    monkeypatch.setenv("TSUNAGU_ANALYST_TOKENS", "changeme")
+    result = CliRunner().invoke(app, ["serve", "--port", "8999"])
+    assert result.exit_code == 1
