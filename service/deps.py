@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from typing import Annotated, Any
 
 from fastapi import Depends, Request
+from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from sqlalchemy.engine import Engine
 
 from catalog.records import ReferralStore
@@ -95,17 +96,18 @@ async def require_json(request: Request) -> None:
 JsonBodyDep = Depends(require_json)
 
 
-def bearer_role(request: Request, ctx: ContextDep) -> Role:
-    """The caller's role from `Authorization: Bearer <token>`; public without a header."""
-    header = request.headers.get("authorization")
-    if not header:
+bearer_scheme = HTTPBearer(auto_error=False, description="A counsellor or analyst token (see README).")
+
+
+def bearer_role(
+    request: Request,
+    ctx: ContextDep,
+    credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(bearer_scheme)],
+) -> Role:
+    """The caller's role from `Authorization: Bearer <token>`; public without a usable header."""
+    if credentials is None:
         return Role.public
-    scheme, _, token = header.partition(" ")
-    if scheme.lower() != "bearer" or not token.strip():
-        raise Unauthorized("Authorization ヘッダーは「Bearer <トークン>」の形式で送ってください。",
-                           "Send the header as Authorization: Bearer <token>.",
-                           headers={"WWW-Authenticate": "Bearer"})
-    role = ctx.verifier.role_of(token.strip())
+    role = ctx.verifier.role_of(credentials.credentials.strip())
     if role is None:
         # Unknown tokens count against the client's rate limit (slows guessing).
         ctx.limiter.hit(client_key(request))
