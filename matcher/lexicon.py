@@ -64,6 +64,16 @@ def make_pattern(phrase: str) -> Pattern:
     return Pattern(to_katakana(norm), reading, fold_reading(reading))
 
 
+def _word_bounded(text: str, pos: int, phrase: str) -> bool:
+    """Latin words match whole words only: `dv` must not fire inside `advice`."""
+    if not phrase[0].isascii() or not phrase[0].isalpha():
+        return True
+    end = pos + len(phrase)
+    before = text[pos - 1] if pos > 0 else " "
+    after = text[end] if end < len(text) else " "
+    return not (before.isascii() and before.isalpha()) and not (after.isascii() and after.isalpha() and phrase[-1].isalpha())
+
+
 class PhraseFinder:
     """Finds which of many patterns occur in a text, in time linear in the text length.
 
@@ -91,7 +101,7 @@ class PhraseFinder:
             bucket = buckets.get(ch)
             if bucket:
                 for phrase, pid in bucket:
-                    if pid not in found and text.startswith(phrase, pos):
+                    if pid not in found and text.startswith(phrase, pos) and _word_bounded(text, pos, phrase):
                         found.add(pid)
 
     def find(self, views: TextViews) -> set[int]:

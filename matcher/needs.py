@@ -112,13 +112,20 @@ class NeedModel:
         return dict(zip(self.classes_, probs.tolist()))
 
 
-def combine(model_probs: dict[str, float], cue_scores: dict[str, float], codes: Iterable[str]) -> list[NeedScore]:
-    """Noisy-OR of the model's probability (scaled up: a softmax over 39 classes spreads mass)
-    and the cue score, per category, best first."""
+def combine(
+    model_probs: dict[str, float],
+    cue_scores: dict[str, float],
+    codes: Iterable[str],
+    model_scale: float = 2.0,
+    cue_weight: float = 0.5,
+) -> list[NeedScore]:
+    """Noisy-OR of the model's probability (scaled up: a softmax over 39 classes spreads mass
+    thin) and the damped cue score, per category, best first. Damping the cues keeps a long story
+    full of incidental words from raising many needs at once."""
     out = []
     for code in codes:
-        pm = min(1.0, 1.6 * model_probs.get(code, 0.0))
+        pm = min(1.0, model_scale * model_probs.get(code, 0.0))
         pc = cue_scores.get(code, 0.0)
-        out.append(NeedScore(code, 1.0 - (1.0 - pm) * (1.0 - pc), model_probs.get(code, 0.0), pc))
+        out.append(NeedScore(code, 1.0 - (1.0 - pm) * (1.0 - cue_weight * pc), model_probs.get(code, 0.0), pc))
     out.sort(key=lambda n: n.probability, reverse=True)
     return out

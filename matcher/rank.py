@@ -169,13 +169,17 @@ class Matcher:
         analysis = analyze(text, self.dictionary)
         hits = self.cues.hits(analysis.views)
         model_probs = self.model.predict(_char_text(analysis), _term_text(analysis))
-        needs = combine(model_probs, CueLexicon.scores(hits), self.taxonomy.codes)
+        needs = combine(
+            model_probs, CueLexicon.scores(hits), self.taxonomy.codes, self.settings.model_scale, self.settings.cue_weight
+        )
         return analysis, hits, model_probs, needs
 
     # -- matching ------------------------------------------------------------------------------
     def match(self, concern: Concern, top: int = 10) -> MatchResult:
         s = self.settings
         analysis, hits, model_probs, needs = self.understand(concern.text)
+        assessment = assess(concern.text, analysis.tokens)
+        needs = _with_safety_needs(needs, assessment)
         situation = read_situation(analysis.norm, self.areas)
         age = concern.child_age_months if concern.child_age_months is not None else situation.child_age_months
         pregnant = concern.pregnant if concern.pregnant is not None else (situation.pregnant or None)
@@ -215,7 +219,6 @@ class Matcher:
         chosen = self._diversify(scored, top)
         results = [self._explain(entry, analysis, hits) for entry in chosen]
 
-        assessment = assess(concern.text)
         contacts = contacts_for(assessment, self.emergency_resources, self.contacts_override_path)
         safety = safety_block(assessment, contacts)
         confidence = self._confidence(needs, model_probs, hits, results)
@@ -265,6 +268,12 @@ class Matcher:
         """Greedy re-ranking: each further result of a category already shown decays, so a
         concern spanning needs covers them; failed resources stay after all fitting ones."""
         decay = self.settings.diversity_decay
+        top_need = max((entry[4] for entry in scored), default=0.0)
+        # Decay only matters when the concern spans several needs; a single-need concern keeps
+        # its best resources together instead of padding with unrelated categories.
+        needed = {entry[3] for entry in scored if entry[4] >= max(0.25, 0.4 * top_need)}
+        if len(needed) < 2:
+            decay = 1.0
         remaining = list(scored)
         chosen = []
         shown: dict[str, int] = {}
@@ -341,6 +350,37 @@ class Matcher:
         if not top or (vague and not groups & {CARE_GROUP}):
             hints.append("困っていることをもう少し詳しく教えてください（誰の、どんなことか）。")
         return hints
+
+
+# What a safety kind needs from the catalog, besides the pinned emergency contacts.
+SAFETY_NEEDS = {
+    "medical": ("pediatric_emergency",),
+    "violence": ("dv_support", "child_guidance_center"),
+    "dv": ("dv_support",),
+    "self_harm": ("mental_health_line",),
+    "exhaustion": ("mental_health_line",),
+    "abuse": ("child_guidance_center", "child_family_center"),
+    "neglect": ("child_guidance_center", "child_family_center"),
+    "child_alone": ("child_guidance_center",),
+    "runaway": ("child_guidance_center", "youth_consultation"),
+}
+SAFETY_NEED_STRENGTH = {"urgent": 0.9, "concern": 0.6}
+
+
+def _with_safety_needs(needs: list[NeedScore], assessment) -> list[NeedScore]:
+    """A detected danger is also a need: its emergency categories rise among the results."""
+    if assessment.level == "none":
+        return needs
+    strength = SAFETY_NEED_STRENGTH.get(assessment.level, 0.6)
+    boost: dict[str, float] = {}
+    for kind in assessment.kinds:
+        for rank, code in enumerate(SAFETY_NEEDS.get(kind, ())):
+            boost[code] = max(boost.get(code, 0.0), strength * (0.8**rank))
+    if not boost:
+        return needs
+    out = [n._replace(probability=1 - (1 - n.probability) * (1 - boost.get(n.code, 0.0))) for n in needs]
+    out.sort(key=lambda n: n.probability, reverse=True)
+    return out
 
 
 _CARE_CODES = frozenset({"temporary_care", "short_stay", "family_support_center", "sick_child_care", "postpartum_care"})

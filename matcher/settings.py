@@ -22,6 +22,8 @@ class MatcherSettings:
     diversity_decay: float = 0.75
     min_need: float = 0.08
     model_C: float = 8.0
+    model_scale: float = 2.0
+    cue_weight: float = 0.5
     source: str = "default"
 
     @classmethod
@@ -52,6 +54,10 @@ class MatcherSettings:
             if key not in known:
                 raise ValueError(f"unknown ranking setting: {key}")
             changes[key] = float(value)
-        if "C" in data.get("model", {}):
-            changes["model_C"] = float(data["model"]["C"])
+        model = data.get("model", {})
+        if "C" in model:
+            changes["model_C"] = float(model["C"])
+        for key in ("model_scale", "cue_weight"):
+            if key in model:
+                changes[key] = float(model[key])
         return replace(self, **changes)

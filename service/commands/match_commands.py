@@ -105,6 +105,18 @@ def _systems(resources, matcher):
     return systems
 
 
+def _memoised(rank_fn):
+    """Each query is ranked once per system even though every split is scored."""
+    cache: dict = {}
+
+    def rank(concern):
+        if concern not in cache:
+            cache[concern] = rank_fn(concern)
+        return cache[concern]
+
+    return rank
+
+
 def _metrics_table(title: str, rows: dict[str, dict]) -> Table:
     table = Table(title=title)
     table.add_column("system")
@@ -125,6 +137,7 @@ def run_eval(resources, gold_lines, settings_path: Optional[Path] = None, with_b
 
     matcher = _build_matcher(resources, settings_path)
     systems = _systems(resources, matcher) if with_baselines else {"tsunagu": _systems(resources, matcher)["tsunagu"]}
+    systems = {name: _memoised(fn) for name, fn in systems.items()}
     splits = sorted({line.get("split", "dev") for line in gold_lines})
     report: dict[str, dict] = {}
     per_query: dict[str, list] = {}

@@ -27,3 +27,10 @@ def test_cue_scores_saturate():
     lex = CueLexicon([("a", "泊まり", 2.5), ("a", "一晩", 2.0)])
     scores = CueLexicon.scores(lex.hits(text_views("一晩泊まりで")))
     assert math.isclose(scores["a"], 1 - math.exp(-4.5 / 2.5))
+
+
+def test_latin_cues_match_whole_words_only():
+    lex = CueLexicon([("dv_support", "dv", 3.0)])
+    assert lex.hits(text_views("I need advice")) == []
+    assert [h.category for h in lex.hits(text_views("DV from my husband"))] == ["dv_support"]
+    assert [h.category for h in lex.hits(text_views("夫のDVが"))] == ["dv_support"]
