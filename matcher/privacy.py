@@ -92,3 +92,12 @@ def age_band(months: int | None) -> str:
         if low <= months <= high:
             return label
     return "18歳以上"
+
+
+def contains_person_name(text: str) -> bool:
+    """True when Sudachi reads a person's name (固有名詞・人名) or a name before an honorific
+    in `text`: used to refuse free-text fields that must hold no names."""
+    s = normalize_text(text)
+    if _drop_names_before_honorifics(s) != s:
+        return True
+    return any(m.part_of_speech()[2] == "人名" for m in _tokenizer().tokenize(s))

@@ -11,6 +11,7 @@ from typing import Annotated
 from fastapi import APIRouter, Path, Query, status
 
 from catalog.records import Referral, ReferralNotFound
+from matcher.privacy import contains_person_name
 from service.deps import ContextDep, CounsellorDep, JsonBodyDep
 from service.errors import InvalidInput, NotFound
 from service.routers.responses import error_responses
@@ -42,6 +43,12 @@ def _public(ctx, ref: Referral) -> ReferralPublic:
     responses=error_responses(401, 403, 413, 415, 422),
 )
 def create_referral(body: ReferralCreate, ctx: ContextDep, _role: CounsellorDep) -> ReferralPublic:
+    if body.memo and contains_person_name(body.memo):
+        raise InvalidInput(
+            "メモに人の名前らしき語があります。氏名は記録しないでください（例：「母」「本児」と書く）。",
+            "The memo seems to contain a person's name; names are not recorded (write e.g. 'mother', 'the child').",
+            details=[{"field": "memo", "code": "personal_name"}],
+        )
     snapshot = ctx.state.snapshot
     category = None
     version = None

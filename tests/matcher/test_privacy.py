@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from matcher.privacy import age_band, content_words
+from matcher.privacy import age_band, contains_person_name, content_words
 
 
 def test_keeps_the_need_drops_the_person():
@@ -49,3 +49,12 @@ def test_words_are_unique_and_empty_input_is_empty():
 )
 def test_age_bands(months, band):
     assert age_band(months) == band
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [("佐藤さんに紹介した", True), ("花子の件", True), ("ゆいとくん", True),
+     ("母が来週利用予定", False), ("お母さんと保育士さんで相談", False), ("夜間の利用を案内", False)],
+)
+def test_contains_person_name(text, expected):
+    assert contains_person_name(text) is expected

@@ -53,6 +53,8 @@ def test_outcome_update_needs_the_role_and_changes_nothing_without_it(client):
         ({"resource_id": "r-hub", "memo": "母の携帯 090-1234-5678"}, "tsunagu_personal_data"),
         ({"resource_id": "r-hub", "memo": "連絡は mama@example.jp"}, "tsunagu_personal_data"),
         ({"resource_id": "r-hub", "name": "山田花子"}, "extra_forbidden"),
+        ({"resource_id": "r-hub", "memo": "山田花子さんに紹介"}, "personal_name"),
+        ({"resource_id": "r-hub", "memo": "ゆいとくんの件"}, "personal_name"),
         ({"resource_id": "does-not-exist"}, "unknown_resource"),
         ({"resource_id": ""}, "string_too_short"),
     ],
