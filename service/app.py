@@ -5,8 +5,8 @@ registry, rate limiter and token verifier; tests pass explicit Settings. Without
 `uvicorn --factory service.app:create_app` calls it) the environment is read and development
 tokens are prepared (service.settings.load_settings).
 
-At start-up the active catalog version is loaded and its Matcher built; without one, /readyz and
-/api/v1/match answer 503 until an analyst activates a version.
+At start-up the active catalog version is loaded and its Matcher built in the background; until
+then, or without any version, /readyz and /api/v1/match answer 503 with a clear message.
 """
 
 from __future__ import annotations
@@ -70,6 +70,17 @@ def build_context(settings: Settings, matcher_builder: Callable[..., Any] = buil
     )
 
 
+async def _initial_load(ctx: AppContext) -> None:
+    try:
+        await run_in_threadpool(ctx.state.load_active, ctx.store)
+        if ctx.state.snapshot is None:
+            log.warning("no active catalog version: /readyz and /api/v1/match answer 503 until one is activated")
+    except Exception as exc:  # noqa: BLE001 — stay up; /readyz reports 503
+        log.error("loading the active catalog failed: %s", type(exc).__name__)
+    finally:
+        ctx.state.first_load.set()
+
+
 async def _poll_catalog(ctx: AppContext) -> None:
     """Pick up versions activated by another worker or the CLI."""
     while True:
@@ -92,15 +103,16 @@ def create_app(settings: Settings | None = None, *, matcher_builder: Callable[..
     async def lifespan(_app: FastAPI):
         ctx.store.create_schema()
         create_record_tables(ctx.engine)
-        await run_in_threadpool(ctx.state.load_active, ctx.store)
-        if ctx.state.snapshot is None:
-            log.warning("no active catalog version: /readyz and /api/v1/match answer 503 until one is activated")
+        # The index is built in the background: the server answers at once (/healthz 200,
+        # /readyz and /api/v1/match 503 with a clear message) while a large catalog is indexed.
+        loader = asyncio.create_task(_initial_load(ctx))
         if ctx.match_log is not None:
             ctx.match_log.start()
         poller = asyncio.create_task(_poll_catalog(ctx)) if settings.catalog_poll_seconds > 0 else None
         try:
             yield
         finally:
+            loader.cancel()  # a build already running in its thread finishes on its own
             if poller is not None:
                 poller.cancel()
                 with contextlib.suppress(asyncio.CancelledError):

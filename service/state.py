@@ -91,6 +91,7 @@ class CatalogState:
                  builder: Callable[..., Any] = build_matcher, on_swap: Callable[[Snapshot], None] | None = None):
         self._snapshot: Snapshot | None = None
         self._build_lock = threading.Lock()
+        self.first_load = threading.Event()  # set once the start-up load has finished (or failed)
         self._contacts_override_path = contacts_override_path
         self._builder = builder
         self._on_swap = on_swap
@@ -102,6 +103,10 @@ class CatalogState:
     @property
     def ready(self) -> bool:
         return self._snapshot is not None
+
+    def wait_first_load(self, timeout: float | None = None) -> bool:
+        """Block until the start-up load has finished; True when it did within `timeout`."""
+        return self.first_load.wait(timeout)
 
     def swap(self, snapshot: Snapshot) -> None:
         """Install `snapshot` as the active one (a single reference assignment)."""

@@ -3,6 +3,7 @@ database, and role tokens. Nothing here reads var/ or the real environment."""
 
 from __future__ import annotations
 
+from contextlib import contextmanager
 from functools import lru_cache
 
 import pytest
@@ -61,6 +62,14 @@ def app_for(settings: Settings):
     return create_app(settings, matcher_builder=cached_builder)
 
 
+@contextmanager
+def running(app, **client_options):
+    """A TestClient with the lifespan running and the start-up catalog load finished."""
+    with TestClient(app, **client_options) as client:
+        assert app.state.context.state.wait_first_load(600), "catalog load did not finish"
+        yield client
+
+
 def make_settings(tmp_path, **overrides) -> Settings:
     values = dict(
         environment="development",
@@ -109,12 +118,12 @@ def settings(tmp_path) -> Settings:
 @pytest.fixture()
 def client(settings):
     seed_catalog(settings)
-    with TestClient(app_for(settings)) as c:
+    with running(app_for(settings)) as c:
         yield c
 
 
 @pytest.fixture()
 def empty_client(settings):
     """An app whose database holds no catalog version yet."""
-    with TestClient(app_for(settings)) as c:
+    with running(app_for(settings)) as c:
         yield c

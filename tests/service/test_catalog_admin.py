@@ -6,10 +6,9 @@ from __future__ import annotations
 import threading
 
 import pytest
-from fastapi.testclient import TestClient
 
 from catalog.export import export_csv
-from tests.service.conftest import ANALYST, COUNSELLOR, SAMPLE, app_for, make_settings, seed_catalog
+from tests.service.conftest import ANALYST, COUNSELLOR, SAMPLE, app_for, make_settings, seed_catalog, running
 
 NEW_HALL = SAMPLE[5].replace(id="r-hall-2", name="北児童館", service_areas=("北部",))
 V2 = [*SAMPLE[:4], SAMPLE[4].replace(description="ことばや発達の相談（予約制）"), NEW_HALL]  # drops r-hall, r-189
@@ -94,7 +93,7 @@ def test_unknown_versions_are_404(client):
 def test_oversized_and_wrong_type_uploads(tmp_path):
     settings = make_settings(tmp_path, max_upload_bytes=2048)
     seed_catalog(settings)
-    with TestClient(app_for(settings)) as c:
+    with running(app_for(settings)) as c:
         big = c.post("/api/v1/catalog/versions", headers=ANALYST,
                      files={"file": ("c.csv", b"ID,name\n" + b"x" * 200_000, "text/csv")})
         assert big.status_code == 413 and big.json()["error"]["message_ja"]
@@ -112,7 +111,7 @@ def test_activation_swaps_without_failing_requests_in_flight(tmp_path):
     """Matching keeps answering (200, old or new version) while versions flip back and forth."""
     settings = make_settings(tmp_path)
     seed_catalog(settings)
-    with TestClient(app_for(settings)) as c:
+    with running(app_for(settings)) as c:
         assert upload(c, V2).status_code == 201
         statuses: list[int] = []
         versions: set[int] = set()

@@ -5,9 +5,8 @@ from __future__ import annotations
 import logging
 
 import pytest
-from fastapi.testclient import TestClient
 
-from tests.service.conftest import COUNSELLOR, app_for, make_settings, seed_catalog
+from tests.service.conftest import COUNSELLOR, app_for, make_settings, seed_catalog, running
 
 ERROR_KEYS = {"code", "message_ja", "message_en", "details"}
 
@@ -36,7 +35,7 @@ def test_readyz_without_catalog_is_503(empty_client):
 def test_every_error_has_one_shape(tmp_path):
     settings = make_settings(tmp_path, rate_limit_per_minute=30, max_body_bytes=2048)
     seed_catalog(settings)
-    with TestClient(app_for(settings)) as c:
+    with running(app_for(settings)) as c:
         assert_error_shape(c.get("/no/such/page"), 404)
         assert_error_shape(c.get("/api/v1/resources/nope"), 404)
         assert_error_shape(c.delete("/api/v1/match"), 405)
@@ -61,7 +60,7 @@ def test_streamed_body_over_the_limit_is_413(tmp_path):
             yield b"x" * 1000
         yield b'"}'
 
-    with TestClient(app_for(settings)) as c:
+    with running(app_for(settings)) as c:
         r = c.post("/api/v1/match", content=chunks(), headers={"content-type": "application/json"})
         assert_error_shape(r, 413)
 
@@ -77,7 +76,7 @@ def test_unhandled_error_is_500_in_the_shape_and_logs_no_message(tmp_path, caplo
         def match(self, concern, top=10):
             raise RuntimeError(f"failed on {concern.text}")
 
-    with TestClient(app, raise_server_exceptions=False) as c:
+    with running(app, raise_server_exceptions=False) as c:
         snapshot = app.state.context.state.snapshot
         app.state.context.state.swap(snapshot.__class__(snapshot.version, snapshot.resources, Boom(),
                                                         snapshot.by_id, snapshot.areas))
@@ -103,7 +102,7 @@ def test_security_headers_and_no_cors_by_default(client):
 
 def test_cors_when_configured(tmp_path):
     settings = make_settings(tmp_path, cors_origins="https://city.example.jp")
-    with TestClient(app_for(settings)) as c:
+    with running(app_for(settings)) as c:
         ok = c.options("/api/v1/match", headers={"Origin": "https://city.example.jp",
                                                  "Access-Control-Request-Method": "POST"})
         assert ok.headers["access-control-allow-origin"] == "https://city.example.jp"
@@ -127,7 +126,7 @@ def test_metrics_use_route_templates_and_confidence_bands(client):
 
 def test_each_app_has_its_own_metrics(tmp_path):
     one, two = app_for(make_settings(tmp_path / "a")), app_for(make_settings(tmp_path / "b"))
-    with TestClient(one) as c1, TestClient(two) as c2:
+    with running(one) as c1, running(two) as c2:
         c1.get("/healthz")
         assert 'route="/healthz"' in c1.get("/metrics").text
         assert 'route="/healthz"' not in c2.get("/metrics").text
@@ -143,3 +142,32 @@ def test_openapi_documents_the_error_shape(client):
     match_op = spec["paths"]["/api/v1/match"]["post"]
     assert {"413", "415", "422", "429", "503"} <= set(match_op["responses"])
     assert "ErrorBody" in spec["components"]["schemas"]
+
+
+def test_server_answers_while_the_index_is_built(tmp_path):
+    """A large catalog takes a while to index: /healthz answers at once, /readyz and /match say
+    503 until the index is in place."""
+    import threading
+
+    from fastapi.testclient import TestClient
+
+    from service.app import create_app
+    from tests.service.conftest import cached_builder
+
+    settings = make_settings(tmp_path)
+    seed_catalog(settings)
+    release = threading.Event()
+
+    def slow_builder(resources, contacts):
+        release.wait(30)
+        return cached_builder(resources, contacts)
+
+    app = create_app(settings, matcher_builder=slow_builder)
+    with TestClient(app) as c:
+        assert c.get("/healthz").status_code == 200
+        assert_error_shape(c.get("/readyz"), 503)
+        assert_error_shape(c.post("/api/v1/match", json={"text": "夜泣き"}), 503)
+        release.set()
+        assert app.state.context.state.wait_first_load(60)
+        assert c.get("/readyz").status_code == 200
+        assert c.post("/api/v1/match", json={"text": "夜泣き"}).status_code == 200

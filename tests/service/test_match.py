@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.service.conftest import app_for, make_settings, seed_catalog
+from tests.service.conftest import app_for, make_settings, seed_catalog, running
 
 CONCERN = "夜中だけど、親を病院に連れて行くので、子どもをあずかってほしい"
 
@@ -130,11 +130,10 @@ def test_naive_needed_at_is_japan_time(client):
 
 
 def test_rate_limit_answers_429_with_retry_after(tmp_path):
-    from fastapi.testclient import TestClient
-
+    
     settings = make_settings(tmp_path, rate_limit_per_minute=2)
     seed_catalog(settings)
-    with TestClient(app_for(settings)) as c:
+    with running(app_for(settings)) as c:
         assert c.post("/api/v1/match", json={"text": "夜泣き"}).status_code == 200
         assert c.get("/api/v1/resources").status_code == 200
         r = c.post("/api/v1/match", json={"text": "夜泣き"})

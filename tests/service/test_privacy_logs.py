@@ -4,10 +4,9 @@ from __future__ import annotations
 
 import logging
 
-from fastapi.testclient import TestClient
 
 from catalog.records import MatchLogStore
-from tests.service.conftest import app_for, make_settings, seed_catalog
+from tests.service.conftest import app_for, make_settings, seed_catalog, running
 
 PHRASE = "山田太郎さんの息子が夜泣きで困っています。電話は090-1234-5678、メールはtaro@example.jpです"
 SECRETS = ("山田", "太郎", "090-1234-5678", "1234", "5678", "taro@example.jp", "example", PHRASE, PHRASE[:12])
@@ -21,7 +20,7 @@ def test_concern_text_appears_in_no_log_record_and_no_stored_row(tmp_path, caplo
     for name in ("sqlalchemy.engine", "uvicorn", "uvicorn.access", "uvicorn.error", "fastapi", "tsunagu"):
         logging.getLogger(name).setLevel(logging.DEBUG)
     try:
-        with TestClient(app) as c:
+        with running(app) as c:
             r = c.post("/api/v1/match", json={"text": PHRASE, "child_age_months": 30, "area": "中央",
                                               "needed_at": "2026-11-27T21:00+09:00"})
             assert r.status_code == 200
@@ -54,7 +53,7 @@ def test_match_logging_can_be_switched_off(tmp_path):
     settings = make_settings(tmp_path, log_match_requests=False)
     seed_catalog(settings)
     app = app_for(settings)
-    with TestClient(app) as c:
+    with running(app) as c:
         assert c.post("/api/v1/match", json={"text": "夜泣き"}).status_code == 200
     assert app.state.context.match_log is None
     assert MatchLogStore(app.state.context.engine).count() == 0

@@ -12,11 +12,10 @@ from pathlib import Path
 
 import pytest
 import schemathesis
-from fastapi.testclient import TestClient
 from hypothesis import HealthCheck, settings
 from schemathesis.checks import not_a_server_error
 
-from tests.service.conftest import ANALYST, app_for, make_settings, seed_catalog
+from tests.service.conftest import ANALYST, app_for, make_settings, seed_catalog, running
 
 # The schema is read when the module is collected, so the app (not yet started) is built here;
 # its database lives in a private temporary folder removed after the module.
@@ -30,7 +29,7 @@ schema = schemathesis.openapi.from_asgi("/openapi.json", APP)
 def running_app():
     seed_catalog(_SETTINGS)
     try:
-        with TestClient(APP):  # runs the lifespan: catalog loaded, match-log writer started
+        with running(APP):  # runs the lifespan: catalog loaded, match-log writer started
             yield
     finally:
         shutil.rmtree(_TMP, ignore_errors=True)
