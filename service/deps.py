@@ -14,7 +14,7 @@ from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from sqlalchemy.engine import Engine
 
 from catalog.records import ReferralStore
-from service.errors import CatalogNotReady, Forbidden, RateLimited, Unauthorized, UnsupportedMediaType
+from service.errors import CatalogLoading, CatalogNotReady, Forbidden, RateLimited, Unauthorized, UnsupportedMediaType
 from service.match_log import MatchLogWriter
 from service.metrics import Metrics
 from service.ratelimit import SlidingWindowLimiter
@@ -56,8 +56,15 @@ async def get_snapshot(ctx: ContextDep) -> Snapshot:
     """The catalog snapshot this request uses from start to end; 503 before any is loaded."""
     snapshot = ctx.state.snapshot
     if snapshot is None:
-        raise CatalogNotReady()
+        raise not_ready(ctx)
     return snapshot
+
+
+def not_ready(ctx: AppContext) -> CatalogNotReady:
+    """503 that says whether the index is still being built or no version is active."""
+    if not ctx.state.first_load.is_set():
+        return CatalogLoading(headers={"Retry-After": "10"})
+    return CatalogNotReady()
 
 
 SnapshotDep = Annotated[Snapshot, Depends(get_snapshot)]

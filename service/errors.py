@@ -116,6 +116,14 @@ class CatalogNotReady(ApiError):
     message_en = "No catalog is loaded yet. An analyst needs to import and activate a catalog version."
 
 
+class CatalogLoading(CatalogNotReady):
+    """The start-up index build has not finished yet."""
+
+    code = "catalog_loading"
+    message_ja = "カタログを読み込み中です。しばらくしてから再度お試しください。"
+    message_en = "The catalog is being loaded. Please retry shortly."
+
+
 _HTTP_MESSAGES: dict[int, tuple[str, str, str]] = {
     400: ("bad_request", "リクエストの形式が正しくありません。", "The request is malformed."),
     401: ("unauthorized", Unauthorized.message_ja, Unauthorized.message_en),

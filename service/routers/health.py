@@ -4,8 +4,7 @@ from __future__ import annotations
 
 from fastapi import APIRouter, Response
 
-from service.deps import ContextDep
-from service.errors import CatalogNotReady
+from service.deps import ContextDep, not_ready
 from service.routers.responses import error_responses
 from service.schemas import Health, Readiness
 
@@ -22,7 +21,7 @@ async def healthz() -> Health:
 async def readyz(ctx: ContextDep) -> Readiness:
     snapshot = ctx.state.snapshot
     if snapshot is None:
-        raise CatalogNotReady()
+        raise not_ready(ctx)
     return Readiness(status="ready", catalog_version=snapshot.version_id, resources=len(snapshot.resources))
 
 

@@ -165,8 +165,9 @@ def test_server_answers_while_the_index_is_built(tmp_path):
     app = create_app(settings, matcher_builder=slow_builder)
     with TestClient(app) as c:
         assert c.get("/healthz").status_code == 200
-        assert_error_shape(c.get("/readyz"), 503)
-        assert_error_shape(c.post("/api/v1/match", json={"text": "夜泣き"}), 503)
+        assert assert_error_shape(c.get("/readyz"), 503)["code"] == "catalog_loading"
+        r = c.post("/api/v1/match", json={"text": "夜泣き"})
+        assert assert_error_shape(r, 503)["code"] == "catalog_loading" and r.headers["retry-after"]
         release.set()
         assert app.state.context.state.wait_first_load(60)
         assert c.get("/readyz").status_code == 200
