@@ -156,7 +156,7 @@ class Matcher:
         )
         docs = training_docs(taxonomy, cues, resources, training_concerns)
         analyses = [analyze(d.text, dictionary) for d in docs]
-        model = NeedModel(C=settings.model_C).fit(
+        model = NeedModel(C=settings.model_C, kind=settings.model_kind, temperature=settings.model_temperature).fit(
             [_char_text(a) for a in analyses],
             [_term_text(a) for a in analyses],
             [d.label for d in docs],

@@ -22,6 +22,8 @@ class MatcherSettings:
     diversity_decay: float = 0.75
     min_need: float = 0.08
     model_C: float = 8.0
+    model_kind: str = "svm"
+    model_temperature: float = 0.3
     model_scale: float = 2.0
     cue_weight: float = 0.5
     source: str = "default"
@@ -57,7 +59,11 @@ class MatcherSettings:
         model = data.get("model", {})
         if "C" in model:
             changes["model_C"] = float(model["C"])
+        if "kind" in model:
+            changes["model_kind"] = str(model["kind"])
         for key in ("model_scale", "cue_weight"):
             if key in model:
                 changes[key] = float(model[key])
+        if "temperature" in model:
+            changes["model_temperature"] = float(model["temperature"])
         return replace(self, **changes)
