@@ -1,4 +1,4 @@
-"""Write resources as our catalog CSV (Japanese headers) or our JSON; both import back unchanged.
+"""Write resources as our catalog CSV (Japanese headers), our JSON or HSDS 3.0 JSON; all import back unchanged.
 
 CSV cells that a spreadsheet would run as a formula (starting with = + - @) get a leading
 apostrophe, which spreadsheets show as text and the importer removes again.
@@ -57,3 +57,10 @@ def export_csv(resources: list[Resource], *, bom: bool = False) -> str:
 
 def export_json(resources: list[Resource]) -> str:
     return json_format.dumps(resources)
+
+
+def export_hsds(resources: list[Resource]) -> str:
+    """Open Referral HSDS 3.0 JSON (catalog.formats.hsds); imports back unchanged."""
+    from catalog.formats import hsds
+
+    return hsds.dumps(resources)

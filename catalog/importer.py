@@ -109,6 +109,8 @@ register_format("xlsx", xlsx_format.looks_like_xlsx, _read_xlsx, before=None)
 register_format("json", json_format.looks_like_json, _read_json, before=None)
 register_format("csv", lambda data, filename: True, _read_csv, before=None)
 
+from catalog.formats import hsds as _hsds  # noqa: E402,F401 — registers the "hsds" reader
+
 
 def read_catalog(
     source: str | Path | bytes,

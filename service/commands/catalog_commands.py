@@ -15,7 +15,7 @@ from rich.console import Console
 from rich.table import Table
 
 from catalog.errors import ImportFailed, NoActiveVersion, ResourceNotFound, VersionNotFound
-from catalog.export import export_csv, export_json
+from catalog.export import export_csv, export_hsds, export_json
 from catalog.importer import read_catalog
 from catalog.model import Resource
 from catalog.store import CatalogStore, VersionInfo
@@ -180,17 +180,19 @@ def list_command(
 
 
 def export_command(
-    fmt: str = typer.Option("csv", "--format", help="csv または json"),
+    fmt: str = typer.Option("csv", "--format", help="csv, json または hsds (Open Referral HSDS 3.0 JSON)"),
     output: Optional[Path] = typer.Option(None, "--output", "-o", help="出力ファイル（省略時は標準出力）"),
     bom: Optional[bool] = typer.Option(None, "--bom/--no-bom", help="CSV に BOM を付ける（ファイル出力では既定で付ける）"),
 ) -> None:
     """有効なカタログを書き出す (export the active catalog)."""
-    if fmt not in ("csv", "json"):
-        _fail(f"--format は csv か json です (unknown format {fmt!r})")
+    if fmt not in ("csv", "json", "hsds"):
+        _fail(f"--format は csv, json, hsds のどれかです (unknown format {fmt!r})")
         return
     resources = _active_resources(_store())
     if fmt == "json":
         text = export_json(resources)
+    elif fmt == "hsds":
+        text = export_hsds(resources)
     else:
         text = export_csv(resources, bom=(output is not None) if bom is None else bom)
     if output is None:

@@ -159,21 +159,24 @@ def test_a_path_is_read_with_its_name(tmp_path):
 
 
 def test_format_registry_has_a_hook_for_more_readers():
+    import catalog.importer as importer
+
     assert format_names()[-1] == "csv"
-    with pytest.raises(UnsupportedFormat):
-        read_catalog(b'{"organizations": [], "services": []}', filename="hsds.json")
+    assert "hsds" in format_names()  # catalog.formats.hsds registers itself
+    saved = list(importer._READERS)
 
     def read_hsds(data, report, ctx):
-        return [], "hsds"
+        return [], "hsds-replaced"
 
-    register_format("hsds", lambda data, name: False, read_hsds)
+    register_format("hsds", lambda data, name: False, read_hsds)  # replaces the built-in one
     try:
-        assert read_catalog(b'{"services": []}', filename="x.json").format == "hsds"
+        assert read_catalog(b'{"services": []}', filename="x.json").format == "hsds-replaced"
         assert format_names().index("hsds") < format_names().index("csv")
-    finally:
-        import catalog.importer as importer
-
         importer._READERS = [r for r in importer._READERS if r.name != "hsds"]
+        with pytest.raises(UnsupportedFormat):
+            read_catalog(b'{"organizations": [], "services": []}', filename="hsds.json")
+    finally:
+        importer._READERS = saved
 
 
 def test_progress_bar_does_not_change_the_result():
