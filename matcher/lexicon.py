@@ -65,13 +65,16 @@ def make_pattern(phrase: str) -> Pattern:
 
 
 def _word_bounded(text: str, pos: int, phrase: str) -> bool:
-    """Latin words match whole words only: `dv` must not fire inside `advice`."""
+    """Latin words start at a word boundary; short ones must also end at one (`dv` ≠ `advice`)."""
     if not phrase[0].isascii() or not phrase[0].isalpha():
         return True
     end = pos + len(phrase)
     before = text[pos - 1] if pos > 0 else " "
     after = text[end] if end < len(text) else " "
-    return not (before.isascii() and before.isalpha()) and not (after.isascii() and after.isalpha() and phrase[-1].isalpha())
+    if before.isascii() and before.isalpha():
+        return False
+    # Short words must end at a word boundary (dv, asd); longer ones may be stems (autis → autism).
+    return len(phrase) > 4 or not (after.isascii() and after.isalpha() and phrase[-1].isalpha())
 
 
 class PhraseFinder:

@@ -180,6 +180,7 @@ class Matcher:
         analysis, hits, model_probs, needs = self.understand(concern.text)
         assessment = assess(concern.text, analysis.tokens)
         needs = _with_safety_needs(needs, assessment)
+        needs = _with_language_need(needs, concern, analysis.norm)
         situation = read_situation(analysis.norm, self.areas)
         age = concern.child_age_months if concern.child_age_months is not None else situation.child_age_months
         pregnant = concern.pregnant if concern.pregnant is not None else (situation.pregnant or None)
@@ -271,7 +272,7 @@ class Matcher:
         top_need = max((entry[4] for entry in scored), default=0.0)
         # Decay only matters when the concern spans several needs; a single-need concern keeps
         # its best resources together instead of padding with unrelated categories.
-        needed = {entry[3] for entry in scored if entry[4] >= max(0.25, 0.4 * top_need)}
+        needed = {entry[3] for entry in scored if entry[4] >= max(0.2, self.settings.diversity_min_share * top_need)}
         if len(needed) < 2:
             decay = 1.0
         remaining = list(scored)
@@ -379,6 +380,30 @@ def _with_safety_needs(needs: list[NeedScore], assessment) -> list[NeedScore]:
     if not boost:
         return needs
     out = [n._replace(probability=1 - (1 - n.probability) * (1 - boost.get(n.code, 0.0))) for n in needs]
+    out.sort(key=lambda n: n.probability, reverse=True)
+    return out
+
+
+FOREIGN_LANGUAGE_NEED = 0.35
+
+
+def writes_in_other_language(concern: Concern, norm_text: str) -> bool:
+    """The family asked in, or wrote in, a language other than Japanese (no kana at all)."""
+    if concern.language and concern.language.lower() not in ("ja", "jpn", "japanese"):
+        return True
+    letters = [ch for ch in norm_text if ch.isalpha()]
+    return len(letters) >= 8 and not any("\u3040" <= ch <= "\u30ff" for ch in letters)
+
+
+def _with_language_need(needs: list[NeedScore], concern: Concern, norm_text: str) -> list[NeedScore]:
+    """Writing in another language is itself a need for multilingual support, next to the rest."""
+    if not writes_in_other_language(concern, norm_text):
+        return needs
+    out = [
+        n._replace(probability=1 - (1 - n.probability) * (1 - FOREIGN_LANGUAGE_NEED))
+        if n.code == "foreign_resident_support" else n
+        for n in needs
+    ]
     out.sort(key=lambda n: n.probability, reverse=True)
     return out
 

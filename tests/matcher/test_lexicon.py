@@ -34,3 +34,9 @@ def test_latin_cues_match_whole_words_only():
     assert lex.hits(text_views("I need advice")) == []
     assert [h.category for h in lex.hits(text_views("DV from my husband"))] == ["dv_support"]
     assert [h.category for h in lex.hits(text_views("夫のDVが"))] == ["dv_support"]
+
+
+def test_long_latin_cue_matches_as_stem():
+    lex = CueLexicon([("development_consultation", "autis", 2.0)])
+    assert lex.hits(text_views("my son is autistic"))
+    assert lex.hits(text_views("I have a nautilus")) == []

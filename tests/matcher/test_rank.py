@@ -121,3 +121,11 @@ def test_contract_line_shape(matcher):
     first = line["results"][0]
     assert set(first) == {"resource_id", "name", "category", "score", "reasons"}
     assert line["safety"]["level"] in {"none", "concern", "urgent"}
+
+
+def test_writing_in_another_language_adds_multilingual_need():
+    from matcher.rank import writes_in_other_language
+
+    assert writes_in_other_language(Concern("I need help with daycare"), "i need help with daycare")
+    assert writes_in_other_language(Concern("保育園", language="pt"), "保育園")
+    assert not writes_in_other_language(Concern("保育園を探しています"), "保育園を探しています")
