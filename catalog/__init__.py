@@ -18,6 +18,15 @@ _LAZY = {
     "Issue": "catalog.validation",
     "export_csv": "catalog.export",
     "export_json": "catalog.export",
+    "export_hsds": "catalog.export",
+    # Analyst tools (duplicates, quality report, unmet needs from the match log).
+    "find_duplicates": "catalog.duplicates",
+    "DuplicatePair": "catalog.duplicates",
+    "quality_report": "catalog.quality",
+    "QualityReport": "catalog.quality",
+    "coverage": "catalog.quality",
+    "unmet_needs": "catalog.unmet",
+    "UnmetNeedsReport": "catalog.unmet",
 }
 
 
@@ -47,7 +56,15 @@ __all__ = [
     "age_fits",
     "area_fits",
     "export_csv",
+    "export_hsds",
     "export_json",
+    "find_duplicates",
+    "DuplicatePair",
+    "quality_report",
+    "QualityReport",
+    "coverage",
+    "unmet_needs",
+    "UnmetNeedsReport",
     "load_taxonomy",
     "pregnancy_fits",
     "read_catalog",
