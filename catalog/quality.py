@@ -32,6 +32,9 @@ _CLOSED_WORDS_RE = re.compile(
 )
 
 
+ISSUE_KINDS = ("no_text", "no_hours", "no_age_range", "stale", "never_verified", "closed_hours", "closed_note")
+
+
 @dataclass(frozen=True)
 class QualityIssue:
     resource_id: str
@@ -81,7 +84,7 @@ class QualityReport:
 
     @property
     def counts(self) -> dict[str, int]:
-        out: dict[str, int] = {}
+        out: dict[str, int] = dict.fromkeys(ISSUE_KINDS, 0)
         for issue in (*self.missing, *self.stale, *self.closed):
             out[issue.kind] = out.get(issue.kind, 0) + 1
         out["coverage_gaps"] = len(self.coverage.gaps) if self.coverage else 0

@@ -31,7 +31,7 @@ from service.match_log import MatchLogWriter
 from service.metrics import Metrics, MetricsMiddleware
 from service.middleware import BodySizeLimitMiddleware, SecurityHeadersMiddleware
 from service.ratelimit import SlidingWindowLimiter
-from service.routers import catalog_admin, health, home, match, referrals, resources
+from service.routers import analytics, catalog_admin, health, home, match, referrals, resources
 from service.security import TokenVerifier
 from service.settings import Settings, load_settings
 from service.state import CatalogState, Snapshot, build_matcher
@@ -43,7 +43,8 @@ tsunagu（つなぐ）matches a family's concern to the local child-rearing serv
 
 * **Public**: `POST /api/v1/match`, browse `/api/v1/resources`, `/api/v1/categories`.
 * **Counsellor** (bearer token): `/api/v1/referrals`.
-* **Analyst** (bearer token): `/api/v1/catalog/...` upload, validate, diff, activate, roll back.
+* **Analyst** (bearer token): `/api/v1/catalog/...` upload, validate, diff, activate, roll back;
+  `/api/v1/analytics/...` duplicates, quality, coverage, unmet needs.
 
 Every error has one shape: `{"error": {"code", "message_ja", "message_en", "details"}}`.
 Concern text is only ever sent in POST bodies and is never logged.
@@ -130,7 +131,7 @@ def create_app(settings: Settings | None = None, *, matcher_builder: Callable[..
     )
     app.state.context = ctx
     install_error_handlers(app)
-    for module in (match, resources, referrals, catalog_admin, health, home):
+    for module in (match, resources, referrals, catalog_admin, analytics, health, home):
         app.include_router(module.router)
 
     # Outermost last: metrics and access log see every answer, including 413s and CORS refusals.
