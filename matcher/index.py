@@ -7,9 +7,12 @@ applied to term frequencies before BM25 (a BM25F simplification).
 
 from __future__ import annotations
 
+import multiprocessing
+import os
 from collections import Counter
+from concurrent.futures import ProcessPoolExecutor
 from functools import lru_cache
-from typing import Iterable, NamedTuple
+from typing import Callable, NamedTuple
 
 import numpy as np
 from scipy import sparse
@@ -17,7 +20,7 @@ from scipy import sparse
 from catalog.model import Resource
 from catalog.taxonomy import Taxonomy
 from matcher.lexicon import DomainDictionary, TextViews, text_views
-from matcher.normalize import normalize_text
+from matcher.normalize import normalize_text, to_katakana
 from matcher.scoring import SCORERS, score_query
 from matcher.tokenize import Token, terms, tokenize
 
@@ -30,11 +33,13 @@ class Analysis(NamedTuple):
     terms: list[str]
 
 
-def analyze(text: str, dictionary: DomainDictionary) -> Analysis:
+def analyze(text: str, dictionary: DomainDictionary, document: bool = False) -> Analysis:
+    """Normalise, tokenise and expand `text`. A catalog `document` is matched against the
+    dictionary by spelling only: it is edited text, and it is analysed 100k times per build."""
     norm = normalize_text(text)
     tokens = tokenize(norm, normalized=True)
-    views = text_views(norm, tokens)
-    expansions = dictionary.canonicals_in(views)
+    views = TextViews(to_katakana(norm), "", "") if document else text_views(norm, tokens)
+    expansions = dictionary.canonicals_in(views, spelling_only=document)
     all_terms = terms(tokens)
     for phrase in expansions:
         all_terms.extend(_phrase_terms(phrase))
@@ -46,18 +51,36 @@ def _phrase_terms(phrase: str) -> tuple[str, ...]:
     return tuple(terms(tokenize(phrase)))
 
 
-class _FieldAnalyzer:
-    """Caches the terms of repeated field values (category names, fees, notes repeat a lot)."""
+# Above this many distinct field texts, analysis is spread over worker processes. They start
+# from a fork server, not by forking this (possibly multi-threaded) process.
+PARALLEL_TEXTS = 20_000
+COMMON_TERM_SHARE = 0.2
+COMMON_TERM_MIN_DOCS = 5_000
 
-    def __init__(self, dictionary: DomainDictionary):
-        self.dictionary = dictionary
-        self.cache: dict[str, list[str]] = {}
 
-    def __call__(self, text: str) -> list[str]:
-        hit = self.cache.get(text)
-        if hit is None:
-            hit = self.cache[text] = analyze(text, self.dictionary).terms
-        return hit
+def _analyze_documents(texts: list[str], dictionary: DomainDictionary) -> list[list[str]]:
+    return [analyze(text, dictionary, document=True).terms for text in texts]
+
+
+def document_terms(texts: list[str], dictionary: DomainDictionary, progress: Callable[[int], None] | None = None) -> list[list[str]]:
+    """Index terms of each text, in order; in parallel for large catalogs."""
+    workers = min(os.cpu_count() or 1, 4)
+    chunk = 2_000
+    chunks = [texts[i : i + chunk] for i in range(0, len(texts), chunk)]
+    out: list[list[str]] = []
+    if len(texts) >= PARALLEL_TEXTS and workers > 1:
+        ctx = multiprocessing.get_context("forkserver")
+        with ProcessPoolExecutor(max_workers=workers, mp_context=ctx) as pool:
+            for part in pool.map(_analyze_documents, chunks, [dictionary] * len(chunks)):
+                out.extend(part)
+                if progress:
+                    progress(len(part))
+        return out
+    for part in chunks:
+        out.extend(_analyze_documents(part, dictionary))
+        if progress:
+            progress(len(part))
+    return out
 
 
 def resource_fields(r: Resource, taxonomy: Taxonomy) -> dict[str, list[str]]:
@@ -83,6 +106,13 @@ class LexicalIndex:
     def __init__(self, weights: sparse.csc_matrix, vocabulary: dict[str, int]):
         self.weights = weights
         self.vocabulary = vocabulary
+        # Row access for explanations (which query words a document holds): CSR, kept once.
+        self._rows = weights.tocsr()
+        # In a large catalog a term found in a fifth of all documents adds almost nothing (its idf
+        # is tiny) but summing its column costs most of a query: leave such terms out.
+        n_docs = weights.shape[0]
+        df = np.diff(weights.indptr)
+        self._skip = {t for t, j in vocabulary.items() if n_docs >= COMMON_TERM_MIN_DOCS and df[j] > COMMON_TERM_SHARE * n_docs}
 
     @classmethod
     def build(
@@ -94,20 +124,27 @@ class LexicalIndex:
         scorer: str = "bm25",
         k1: float = 1.2,
         b: float = 0.75,
-        progress: Iterable | None = None,
+        progress: Callable[[int], None] | None = None,
     ) -> "LexicalIndex":
-        analyzer = _FieldAnalyzer(dictionary)
+        """`progress(n)` is called as each batch of n distinct field texts is analysed."""
+        fields_of = [resource_fields(r, taxonomy) for r in resources]
+        unique: dict[str, int] = {}
+        for fields in fields_of:
+            for field, texts in fields.items():
+                if field_weights.get(field, 1.0) > 0:
+                    for text in texts:
+                        unique.setdefault(text, len(unique))
+        analysed = document_terms(list(unique), dictionary, progress)
         vocabulary: dict[str, int] = {}
         rows, cols, vals = [], [], []
-        iterator = progress if progress is not None else resources
-        for i, r in enumerate(iterator):
+        for i, fields in enumerate(fields_of):
             tf: Counter[str] = Counter()
-            for field, texts in resource_fields(r, taxonomy).items():
+            for field, texts in fields.items():
                 w = field_weights.get(field, 1.0)
                 if w <= 0:
                     continue
                 for text in texts:
-                    for t in analyzer(text):
+                    for t in analysed[unique[text]]:
                         tf[t] += w
             for t, v in tf.items():
                 j = vocabulary.setdefault(t, len(vocabulary))
@@ -119,15 +156,12 @@ class LexicalIndex:
         return cls(SCORERS[scorer](tf_matrix, k1=k1, b=b), vocabulary)
 
     def score(self, query_terms: list[str]) -> np.ndarray:
-        counts = Counter(t for t in query_terms if t in self.vocabulary)
+        counts = Counter(t for t in query_terms if t in self.vocabulary and t not in self._skip)
         ids = [self.vocabulary[t] for t in counts]
         return score_query(self.weights, ids, [float(c) for c in counts.values()])
 
     def matched_terms(self, doc: int, query_terms: list[str]) -> list[str]:
         """Query terms present in document `doc` (surface lemmas only, for explanations)."""
-        out = []
-        for t in dict.fromkeys(query_terms):
-            j = self.vocabulary.get(t)
-            if j is not None and not t.startswith("r:") and self.weights[doc, j] > 0:
-                out.append(t)
-        return out
+        start, end = self._rows.indptr[doc], self._rows.indptr[doc + 1]
+        held = set(self._rows.indices[start:end].tolist())
+        return [t for t in dict.fromkeys(query_terms) if not t.startswith("r:") and self.vocabulary.get(t) in held]

@@ -113,17 +113,52 @@ class NeedModel:
         X = self._features(char_texts, term_texts, fit=True)
         self.clf.fit(X, labels, sample_weight=np.asarray(weights))
         self.classes_ = list(self.clf.classes_)
+        if self.kind != "logreg":
+            self._coef_t = np.ascontiguousarray(self.clf.coef_.T)
+            self._intercept = self.clf.intercept_
+            self._parts = [
+                _VectorPart(vec, offset)
+                for vec, offset in ((self.char_vec, 0), (self.term_vec, len(self.char_vec.vocabulary_)))
+            ]
         return self
 
     def predict(self, char_text: str, term_text: str) -> dict[str, float]:
-        X = self._features([char_text], [term_text])
         if self.kind == "logreg":
-            probs = self.clf.predict_proba(X)[0]
+            probs = self.clf.predict_proba(self._features([char_text], [term_text]))[0]
         else:
-            z = self.clf.decision_function(X)[0] / self.temperature
-            z = np.exp(z - z.max())
+            # The same tf-idf and linear decision as sklearn's, computed directly: for one short
+            # text, sklearn's per-call validation costs several times the arithmetic.
+            z = self._intercept.copy()
+            for part, text in zip(self._parts, (char_text, term_text)):
+                ids, values = part.vector(text)
+                if len(ids):
+                    z += values @ self._coef_t[ids]
+            z = np.exp((z - z.max()) / self.temperature)
             probs = z / z.sum()
         return dict(zip(self.classes_, probs.tolist()))
+
+
+class _VectorPart:
+    """One fitted TfidfVectorizer applied to one text: sublinear tf · idf, l2-normalised."""
+
+    def __init__(self, vectorizer: TfidfVectorizer, offset: int):
+        self.analyzer = vectorizer.build_analyzer()
+        self.vocabulary = vectorizer.vocabulary_
+        self.idf = vectorizer.idf_
+        self.offset = offset
+
+    def vector(self, text: str) -> tuple[np.ndarray, np.ndarray]:
+        counts: dict[int, int] = {}
+        for gram in self.analyzer(text):
+            j = self.vocabulary.get(gram)
+            if j is not None:
+                counts[j] = counts.get(j, 0) + 1
+        if not counts:
+            return np.zeros(0, dtype=np.int64), np.zeros(0)
+        ids = np.fromiter(counts, dtype=np.int64, count=len(counts))
+        values = (1.0 + np.log(np.fromiter(counts.values(), dtype=np.float64, count=len(counts)))) * self.idf[ids]
+        values /= np.sqrt(values @ values)
+        return ids + self.offset, values
 
 
 def combine(

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import math
 from datetime import datetime
-from typing import Any, Iterable, NamedTuple
+from typing import Any, Callable, Iterable, NamedTuple
 
 import numpy as np
 
@@ -36,7 +36,7 @@ from matcher.tokenize import reading_string
 AGE_SENSITIVE_GROUPS = frozenset({"あずける", "保育園・幼稚園", "発達・障害"})
 CARE_GROUP = "あずける"
 # How many top pre-scored resources get their conditions checked and are diversified.
-CANDIDATES = 300
+CANDIDATES = 60
 
 
 class RankedResource(NamedTuple):
@@ -144,7 +144,7 @@ class Matcher:
         cues: CueLexicon | None = None,
         training_concerns: list | None = None,
         contacts_override_path=None,
-        progress: Iterable | None = None,
+        progress: Callable[[int], None] | None = None,
     ) -> "Matcher":
         resources = list(resources)
         settings = settings or MatcherSettings.default()
@@ -201,7 +201,7 @@ class Matcher:
             too_young = self._age_min > age
             too_old = self._age_max < age
             pre = pre - 1.0 * (too_young | too_old)
-        k = min(len(pre), max(CANDIDATES, top * 20))
+        k = min(len(pre), max(CANDIDATES, top * 5))
         candidates = np.argpartition(-pre, k - 1)[:k] if k < len(pre) else np.arange(len(pre))
 
         scored = []
@@ -275,7 +275,9 @@ class Matcher:
         needed = {entry[3] for entry in scored if entry[4] >= max(0.2, self.settings.diversity_min_share * top_need)}
         if len(needed) < 2:
             decay = 1.0
-        remaining = list(scored)
+        # Input is sorted (fitting first, best first) and decay is at most geometric, so the
+        # best few dozen hold every possible pick.
+        remaining = scored[: max(60, top * 6)]
         chosen = []
         shown: dict[str, int] = {}
         while remaining and len(chosen) < top:
@@ -284,8 +286,6 @@ class Matcher:
                 key = (failed, -score * decay ** shown.get(category, 0))
                 if best_key is None or key < best_key:
                     best_k, best_key = k, key
-                if k > 200:  # sorted input: far entries cannot win
-                    break
             entry = remaining.pop(best_k)
             failed, score, i, category, need, conditions = entry
             adjusted = score * decay ** shown.get(category, 0)

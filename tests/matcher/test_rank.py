@@ -129,3 +129,18 @@ def test_writing_in_another_language_adds_multilingual_need():
     assert writes_in_other_language(Concern("I need help with daycare"), "i need help with daycare")
     assert writes_in_other_language(Concern("保育園", language="pt"), "保育園")
     assert not writes_in_other_language(Concern("保育園を探しています"), "保育園を探しています")
+
+
+def test_fast_need_vector_equals_sklearn_decision():
+    import numpy as np
+
+    from matcher.needs import NeedModel
+
+    texts = ["夜に子どもを預けたい", "発達が心配です", "ママ友がほしい", "住宅ローン"]
+    model = NeedModel(C=0.5).fit(texts, ["預ける 夜", "発達 心配", "ママ友", "ローン"], ["a", "b", "c", "none"], [1, 1, 1, 1])
+    X = model._features(["夜の預かり"], ["夜 預ける"])
+    expected = model.clf.decision_function(X)[0]
+    z = (np.log(list(model.predict("夜の預かり", "夜 預ける").values())))
+    # softmax is invariant to a shift: compare differences of the decisions
+    got = (z - z[0]) * model.temperature
+    assert np.allclose(got, expected - expected[0])
