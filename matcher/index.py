@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import multiprocessing
 import os
+import threading
 from collections import Counter
 from concurrent.futures import ProcessPoolExecutor
 from functools import lru_cache
@@ -51,8 +52,9 @@ def _phrase_terms(phrase: str) -> tuple[str, ...]:
     return tuple(terms(tokenize(phrase)))
 
 
-# Above this many distinct field texts, analysis is spread over worker processes. They start
-# from a fork server, not by forking this (possibly multi-threaded) process.
+# Above this many distinct field texts, analysis is spread over worker processes. A process
+# with one thread forks them (cheap, no re-import); a multi-threaded one (the server) uses a fork
+# server, since forking threads can deadlock.
 PARALLEL_TEXTS = 20_000
 COMMON_TERM_SHARE = 0.2
 COMMON_TERM_MIN_DOCS = 5_000
@@ -69,7 +71,7 @@ def document_terms(texts: list[str], dictionary: DomainDictionary, progress: Cal
     chunks = [texts[i : i + chunk] for i in range(0, len(texts), chunk)]
     out: list[list[str]] = []
     if len(texts) >= PARALLEL_TEXTS and workers > 1:
-        ctx = multiprocessing.get_context("forkserver")
+        ctx = multiprocessing.get_context("fork" if threading.active_count() == 1 else "forkserver")
         with ProcessPoolExecutor(max_workers=workers, mp_context=ctx) as pool:
             for part in pool.map(_analyze_documents, chunks, [dictionary] * len(chunks)):
                 out.extend(part)
@@ -127,32 +129,30 @@ class LexicalIndex:
         progress: Callable[[int], None] | None = None,
     ) -> "LexicalIndex":
         """`progress(n)` is called as each batch of n distinct field texts is analysed."""
-        fields_of = [resource_fields(r, taxonomy) for r in resources]
+        # tf = (documents × texts, field weights) @ (texts × terms, counts): repeated texts
+        # (category names, fees, notes) are analysed once and the sum runs in sparse C code.
         unique: dict[str, int] = {}
-        for fields in fields_of:
-            for field, texts in fields.items():
-                if field_weights.get(field, 1.0) > 0:
-                    for text in texts:
-                        unique.setdefault(text, len(unique))
-        analysed = document_terms(list(unique), dictionary, progress)
-        vocabulary: dict[str, int] = {}
-        rows, cols, vals = [], [], []
-        for i, fields in enumerate(fields_of):
-            tf: Counter[str] = Counter()
-            for field, texts in fields.items():
+        doc_rows, doc_cols, doc_vals = [], [], []
+        for i, r in enumerate(resources):
+            for field, texts in resource_fields(r, taxonomy).items():
                 w = field_weights.get(field, 1.0)
                 if w <= 0:
                     continue
                 for text in texts:
-                    for t in analysed[unique[text]]:
-                        tf[t] += w
-            for t, v in tf.items():
-                j = vocabulary.setdefault(t, len(vocabulary))
-                rows.append(i)
-                cols.append(j)
-                vals.append(v)
-        shape = (len(resources), max(1, len(vocabulary)))
-        tf_matrix = sparse.csr_matrix((vals, (rows, cols)), shape=shape, dtype=np.float64)
+                    doc_rows.append(i)
+                    doc_cols.append(unique.setdefault(text, len(unique)))
+                    doc_vals.append(w)
+        analysed = document_terms(list(unique), dictionary, progress)
+        vocabulary: dict[str, int] = {}
+        text_rows, term_cols = [], []
+        for k, text_terms in enumerate(analysed):
+            for t in text_terms:
+                text_rows.append(k)
+                term_cols.append(vocabulary.setdefault(t, len(vocabulary)))
+        n_texts, n_terms = max(1, len(unique)), max(1, len(vocabulary))
+        docs_texts = sparse.csr_matrix((doc_vals, (doc_rows, doc_cols)), shape=(len(resources), n_texts), dtype=np.float64)
+        texts_terms = sparse.csr_matrix((np.ones(len(text_rows)), (text_rows, term_cols)), shape=(n_texts, n_terms), dtype=np.float64)
+        tf_matrix = (docs_texts @ texts_terms).tocsr()
         return cls(SCORERS[scorer](tf_matrix, k1=k1, b=b), vocabulary)
 
     def score(self, query_terms: list[str]) -> np.ndarray:

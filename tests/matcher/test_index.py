@@ -1,0 +1,38 @@
+import math
+
+from catalog.model import Resource
+from catalog.taxonomy import load_taxonomy
+from matcher.index import LexicalIndex, analyze
+from matcher.lexicon import DomainDictionary
+
+DICT = DomainDictionary([("ファミリーサポートセンター", ["ファミサポ"])])
+
+
+def test_field_weights_multiply_term_frequency():
+    rs = [Resource(id="a", name="病児保育", category="sick_child_care"),
+          Resource(id="b", name="ひろば", category="regional_hub", description="病児保育の案内")]
+    weights = {"name": 3.0, "description": 1.0, "category_names": 0.0}
+    idx = LexicalIndex.build(rs, load_taxonomy(), DICT, weights, scorer="bm25")
+    j = idx.vocabulary["保育"]
+    # tf of 保育 is 3 (name ×3) in a and 1 (description ×1) in b; both contain it, so idf is equal
+    wa, wb = idx.weights[0, j], idx.weights[1, j]
+    assert wa > wb > 0
+    scores = idx.score(analyze("病児保育をお願いしたい", DICT).terms)
+    assert scores[0] > scores[1] > 0
+
+
+def test_dictionary_expansion_bridges_abbreviation_on_both_sides():
+    rs = [Resource(id="a", name="ファミリー・サポート・センター", category="family_support_center"),
+          Resource(id="b", name="児童館", category="childrens_hall")]
+    idx = LexicalIndex.build(rs, load_taxonomy(), DICT, {"name": 1.0, "category_names": 0.0})
+    scores = idx.score(analyze("ファミサポに登録したい", DICT).terms)
+    assert scores[0] > 0 and scores[1] == 0
+    assert "ファミリーサポートセンター" in idx.matched_terms(0, analyze("ファミサポ", DICT).terms)
+
+
+def test_repeated_texts_are_counted_per_document():
+    rs = [Resource(id=str(i), name="子育てひろば", category="regional_hub") for i in range(3)]
+    idx = LexicalIndex.build(rs, load_taxonomy(), DICT, {"name": 2.0, "category_names": 0.0})
+    j = idx.vocabulary["広場"]  # ひろば → lemma 広場
+    assert [idx.weights[i, j] for i in range(3)] == [idx.weights[0, j]] * 3
+    assert not math.isnan(idx.weights[0, j])
