@@ -6,7 +6,7 @@ from datetime import datetime
 from functools import lru_cache
 from zoneinfo import ZoneInfo
 
-from opening_hours import OpeningHours
+from opening_hours import OpeningHours, State
 
 JST = ZoneInfo("Asia/Tokyo")
 
@@ -65,6 +65,6 @@ def hours_today(text: str | None, moment: datetime) -> list[tuple[datetime, date
     end = start.replace(hour=23, minute=59)
     spans = []
     for begin, finish, state, _comment in oh.intervals(start, end):
-        if str(state).endswith("OPEN"):
+        if state == State.OPEN:
             spans.append((begin, finish))
     return spans

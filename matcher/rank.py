@@ -35,6 +35,8 @@ from matcher.tokenize import reading_string
 # Categories whose suggestion depends strongly on the child's age: ask for it when missing.
 AGE_SENSITIVE_GROUPS = frozenset({"あずける", "保育園・幼稚園", "発達・障害"})
 CARE_GROUP = "あずける"
+# A need counts as asked for when its probability is at least this share of the top need's.
+ASKED_NEED_SHARE = 0.35
 # How many top pre-scored resources get their conditions checked and are diversified.
 CANDIDATES = 60
 
@@ -58,6 +60,14 @@ class MatchResult(NamedTuple):
     needs: list[tuple[str, float]]
     hints: list[str]
     situation: Situation
+
+    def asked_categories(self, share: float = ASKED_NEED_SHARE) -> list[str]:
+        """The needs the family asked for (not what was suggested): each at least `share` of
+        the top need's probability. This is what the unmet-needs report counts."""
+        if not self.needs:
+            return []
+        top = self.needs[0][1]
+        return [code for code, p in self.needs[:3] if p >= share * top]
 
     def to_contract(self, query_id: str) -> dict[str, Any]:
         """One result line of the batch interface (ARCHITECTURE.md)."""

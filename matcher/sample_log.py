@@ -16,13 +16,10 @@ from typing import Iterable
 from catalog.hours import JST
 from catalog.model import Resource
 from catalog.records import MatchLogEntry
+from matcher.bands import confidence_band
 from matcher.concern import Concern
 from matcher.privacy import age_band, content_words
 
-# Same thresholds as the service's confidence bands (service.metrics.confidence_band).
-LOW_BELOW, HIGH_FROM = 0.35, 0.65
-# A need is logged when its probability is at least this share of the top need's.
-NEED_SHARE = 0.35
 
 # (text, youngest age in months, oldest, hours people tend to ask at). Written for this
 # generator; none is a real family's words.
@@ -65,12 +62,6 @@ TEMPLATES: tuple[tuple[str, int, int, tuple[int, ...]], ...] = (
 )
 
 
-def confidence_band(confidence: float) -> str:
-    if confidence < LOW_BELOW:
-        return "low"
-    return "mid" if confidence < HIGH_FROM else "high"
-
-
 def _areas(resources: Iterable[Resource]) -> list[str]:
     names = {a for r in resources for a in r.service_areas}
     return sorted(a for a in names if a not in ("全域", "全国", "都道府県", "全県", "県内全域"))
@@ -105,8 +96,7 @@ def generate_sample_log(
         area = rng.choice(areas)
         concern = Concern(text=text, child_age_months=months, area=area, needed_at=needed)
         result = matcher.match(concern, top=5)
-        top_p = result.needs[0][1] if result.needs else 0.0
-        needs = [code for code, p in result.needs[:3] if p >= NEED_SHARE * top_p]
+        needs = result.asked_categories()
         rows.append(MatchLogEntry(
             query_id=f"sample-{seed}-{i:05d}",
             catalog_version=None,

@@ -18,7 +18,7 @@ from datetime import datetime
 
 from catalog.records import MatchLogEntry, MatchLogStore
 from matcher.privacy import age_band, content_words
-from service.metrics import confidence_band
+from matcher.bands import confidence_band
 
 log = logging.getLogger("tsunagu.match_log")
 
@@ -26,15 +26,19 @@ log = logging.getLogger("tsunagu.match_log")
 def entry_for(query_id: str, catalog_version, concern, result) -> MatchLogEntry:
     """What may be kept of one match (ARCHITECTURE.md, Privacy)."""
     needed: datetime | None = concern.needed_at
-    categories = list(dict.fromkeys(r.category for r in result.results[:3]))
+    # What was asked for, not what was suggested: an unmet need is one the catalog could not
+    # answer, so logging the suggestions would hide it.
+    categories = result.asked_categories() or list(dict.fromkeys(r.category for r in result.results[:1]))
+    situation = result.situation
+    age = concern.child_age_months if concern.child_age_months is not None else situation.child_age_months
     return MatchLogEntry(
         query_id=query_id,
         catalog_version=catalog_version,
-        categories=categories or [code for code, _p in result.needs[:3]],
+        categories=categories,
         confidence=round(float(result.confidence), 4),
         confidence_band=confidence_band(result.confidence),
-        area=concern.area,
-        age_band=age_band(concern.child_age_months),
+        area=concern.area or situation.area,  # a district named in the text counts too
+        age_band=age_band(age),
         needed_hour=needed.hour if needed else None,
         needed_weekday=needed.weekday() if needed else None,
         safety_level=str(result.safety.get("level", "none")),

@@ -11,18 +11,11 @@ import time
 from prometheus_client import CONTENT_TYPE_LATEST, CollectorRegistry, Counter, Gauge, Histogram, generate_latest
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from matcher.bands import confidence_band
+
 UNMATCHED_ROUTE = "<unmatched>"
 
 CONFIDENCE_BANDS = ("low", "mid", "high")
-
-
-def confidence_band(confidence: float) -> str:
-    """low < 0.35 ≤ mid < 0.65 ≤ high: coarse enough for aggregate reporting."""
-    if confidence < 0.35:
-        return "low"
-    if confidence < 0.65:
-        return "mid"
-    return "high"
 
 
 def route_template(scope: Scope) -> str:

@@ -43,3 +43,11 @@ def test_hours_use_japanese_public_holidays():
     assert is_open_at(hours, datetime(2026, 11, 23, 10, 0)) is False  # 勤労感謝の日
     r = Resource(id="a", name="x", category="health_center", opening_hours=hours)
     assert time_fits(r, datetime(2026, 11, 24, 20, 0)).fit is Fit.FAILS
+
+
+def test_hours_today_lists_open_spans():
+    from catalog.hours import hours_today
+
+    spans = hours_today("Mo-Fr 08:30-17:15; PH off", datetime(2026, 11, 24, 12, 0))
+    assert [(a.hour, a.minute, b.hour, b.minute) for a, b in spans] == [(8, 30, 17, 15)]
+    assert hours_today("Mo-Fr 08:30-17:15; PH off", datetime(2026, 11, 23, 12, 0)) == []  # 祝日

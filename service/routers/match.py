@@ -16,7 +16,7 @@ from matcher import Concern, InvalidConcern
 from service.deps import ContextDep, JsonBodyDep, RateLimitDep, SnapshotDep
 from service.errors import InvalidInput
 from service.match_log import entry_for
-from service.metrics import confidence_band
+from matcher.bands import confidence_band
 from service.routers.responses import error_responses
 from service.schemas import (
     CategoryRef,
