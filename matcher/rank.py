@@ -35,6 +35,8 @@ from matcher.tokenize import reading_string
 # Categories whose suggestion depends strongly on the child's age: ask for it when missing.
 AGE_SENSITIVE_GROUPS = frozenset({"あずける", "保育園・幼稚園", "発達・障害"})
 CARE_GROUP = "あずける"
+# A resource failing a condition read from the text (not given as input) keeps this share of its score.
+TEXT_CUE_FAILURE_FACTOR = 0.4
 # A need counts as asked for when its probability is at least this share of the top need's.
 ASKED_NEED_SHARE = 0.35
 # How many top pre-scored resources get their conditions checked and are diversified.
@@ -219,8 +221,9 @@ class Matcher:
             r = self.resources[i]
             category, need = self._best_category(r, need_of)
             score = float(pre[i])
-            conditions = self._conditions(r, concern, situation, age, pregnant, area)
-            failed = any(c.fit is Fit.FAILS for c in conditions)
+            conditions, given = self._conditions(r, concern, situation, age, pregnant, area)
+            failed = any(c.fit is Fit.FAILS and c.kind in given for c in conditions)
+            score *= TEXT_CUE_FAILURE_FACTOR ** sum(c.fit is Fit.FAILS and c.kind not in given for c in conditions)
             unknown = sum(c.fit is Fit.UNKNOWN for c in conditions)
             score *= s.unknown_condition_factor**unknown
             scored.append((failed, score, i, category, need, conditions))
@@ -257,7 +260,13 @@ class Matcher:
                 best, best_need = code, value
         return best, best_need
 
-    def _conditions(self, r, concern: Concern, situation: Situation, age, pregnant, area) -> list[Condition]:
+    def _conditions(self, r, concern: Concern, situation: Situation, age, pregnant, area) -> tuple[list[Condition], set[str]]:
+        """The conditions shown for `r`, and the kinds that the family gave as structured input.
+
+        A failure on given input is a hard failure (ranked after every fitting resource). A
+        failure on a cue read from the text is shown the same way but only lowers the score: the
+        reading may be wrong, and a relevant resource flagged 「対象外」 helps more than an
+        unrelated one."""
         checks = [
             age_fits(r, age),
             pregnancy_fits(r, pregnant),
@@ -266,14 +275,24 @@ class Matcher:
             language_fits(r, concern.language),
         ]
         if concern.needed_at is None:
-            # Time cues in the text count like structured input.
-            # Time cues in the text count like structured input where the time is when care is
-            # needed (預ける); for a consultation line 夜中 is more often when the parent writes.
+            # Time cues in the text count where the time is when care is needed (預ける); for a
+            # consultation line 夜中 is more often when the parent writes.
             care = bool(set(r.categories) & _CARE_CODES) and not _always_open(r)
             checks.append(flag_fits(r, "night", situation.night and care))
             checks.append(flag_fits(r, "overnight", situation.overnight and care))
             checks.append(flag_fits(r, "holiday", situation.weekend and care))
-        return [c for c in checks if c is not None]
+        given = {
+            kind
+            for kind, value in (
+                ("age", concern.child_age_months),
+                ("pregnancy", concern.pregnant),
+                ("area", concern.area),
+                ("time", concern.needed_at),
+                ("language", concern.language),
+            )
+            if value is not None
+        }
+        return [c for c in checks if c is not None], given
 
     def _diversify(self, scored: list, top: int) -> list:
         """Greedy re-ranking: each further result of a category already shown decays, so a
@@ -317,7 +336,7 @@ class Matcher:
         words = self.index.matched_terms(i, analysis.terms)[:5]
         if words:
             reasons.append("一致した言葉: " + "・".join(words))
-        if failed:
+        if any(c.fit is Fit.FAILS for c in conditions):
             reasons.append("条件に合わない点があります")
         return RankedResource(r, category, score, reasons, conditions)
 
