@@ -454,6 +454,9 @@ class _Hit(NamedTuple):
     note: str
 
 
+SHORT_READING = 3
+
+
 def _judge(cue: _Cue, lex: _Lexicon, ch: _Channel, m: re.Match) -> _Hit | None:
     """The level of one occurrence of a cue after its context rules, or None when cancelled."""
     a, b = m.start(), m.end()
@@ -510,7 +513,10 @@ def assess(text: str, tokens: Sequence[Token] | None = None) -> SafetyAssessment
             if cue.kana_keys.isdisjoint(kana.keys):
                 continue
             for m in kana.finditer(cue.kana):
-                if not (kana.on_boundaries(m, both=False) and kana.written_in_kana(m) and kana.shows_only(m, cue.kanji)):
+                # A short reading (イショ) must also end on a token: it hides inside longer words
+                # typed in kana (じへいしょう).
+                short = m.end() - m.start() <= SHORT_READING
+                if not (kana.on_boundaries(m, both=short) and kana.written_in_kana(m) and kana.shows_only(m, cue.kanji)):
                     continue
                 hit = _judge(cue, lex, kana, m)
                 if hit and (best is None or _LEVEL_RANK[hit.level] > _LEVEL_RANK[best.level]):

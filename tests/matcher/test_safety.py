@@ -238,3 +238,9 @@ def test_reading_match_must_not_stand_on_other_kanji():
 def test_quieter_signs_are_concern(text, kind):
     a = assess(text)
     assert a.level == "concern" and kind in a.kinds
+
+
+def test_short_reading_inside_a_longer_kana_word_is_not_a_cue():
+    # 遺書 (イショ) must not fire inside じへいしょう (自閉症 typed in kana)
+    assert assess("ほうでい さがしてる 小2 じへいしょう").level == "none"
+    assert assess("いしょをかいた").level != "none"
