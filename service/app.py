@@ -31,7 +31,7 @@ from service.match_log import MatchLogWriter
 from service.metrics import Metrics, MetricsMiddleware
 from service.middleware import BodySizeLimitMiddleware, SecurityHeadersMiddleware
 from service.ratelimit import SlidingWindowLimiter
-from service.routers import analytics, catalog_admin, health, home, match, referrals, resources
+from service.routers import analytics, catalog_admin, health, match, pages, referrals, resources
 from service.security import TokenVerifier
 from service.settings import Settings, load_settings
 from service.state import CatalogState, Snapshot, build_matcher
@@ -131,8 +131,9 @@ def create_app(settings: Settings | None = None, *, matcher_builder: Callable[..
     )
     app.state.context = ctx
     install_error_handlers(app)
-    for module in (match, resources, referrals, catalog_admin, analytics, health, home):
+    for module in (match, resources, referrals, catalog_admin, analytics, health, pages):
         app.include_router(module.router)
+    app.mount("/static", pages.static_files(), name="static")
 
     # Outermost last: metrics and access log see every answer, including 413s and CORS refusals.
     app.add_middleware(SecurityHeadersMiddleware, hsts=settings.environment == "production")

@@ -10,7 +10,8 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from service.errors import error_body
 
-UPLOAD_PREFIX = "/api/v1/catalog/"
+# Paths that take catalog files (the API and the analyst page's upload form) get the upload limit.
+UPLOAD_PREFIX = ("/api/v1/catalog/", "/admin/upload")
 MULTIPART_OVERHEAD = 64 * 1024  # form boundaries and fields around an uploaded file
 
 # /docs and /redoc load Swagger UI / ReDoc from a CDN; everything else is same-origin only.
