@@ -68,7 +68,7 @@ def rank(
     top: int = typer.Option(10, "--top", min=1, max=100, help="Results per query."),
     settings: Optional[Path] = typer.Option(None, "--settings", exists=True, dir_okay=False, help="Matcher settings TOML."),
 ) -> None:
-    """Rank a catalog for each query line; one JSON result line per query on stdout."""
+    """相談ごとに資源を順位付けする (rank a catalog for each query line; one JSON line per query on stdout)."""
     from matcher import Concern
 
     err = Console(stderr=True)
@@ -160,7 +160,7 @@ def eval_command(
     safety_queries: Optional[Path] = typer.Option(None, "--safety", help=f"Safety gold JSON lines (default {DEFAULT_SAFETY_GOLD} when present)."),
     as_json: bool = typer.Option(False, "--json", help="Print JSON instead of tables."),
 ) -> None:
-    """Score the matcher and the built-in baselines on graded gold concerns."""
+    """マッチングの精度を評価する (score the matcher and the built-in baselines on graded gold concerns)."""
     console = Console()
     resources = load_catalog_or_exit(catalog, console)
     gold = list(_read_queries(queries, Console(stderr=True)))
