@@ -28,6 +28,12 @@ ABOUT_MAX_CHARS = 140
 _DAYS = {"Mo": "月", "Tu": "火", "We": "水", "Th": "木", "Fr": "金", "Sa": "土", "Su": "日", "PH": "祝日"}
 _DAY_RANGE_RE = re.compile(r"\b(Mo|Tu|We|Th|Fr|Sa|Su)-(Mo|Tu|We|Th|Fr|Sa|Su)\b")
 _DAY_RE = re.compile(r"\b(Mo|Tu|We|Th|Fr|Sa|Su|PH)\b")
+_MONTHS = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"]
+_MONTH_DAY_RE = re.compile(r"\b(" + "|".join(_MONTHS) + r") ?(\d{1,2})\b")
+_TIME_RANGE_RE = re.compile(r"\b(\d{1,2}):(\d{2})-(\d{1,2}):(\d{2})\b")
+UNKNOWN_ASK = "不明（お問い合わせください）"
+# Condition labels end with their verdict; the card shows the verdict as sign + word already.
+_VERDICT_SUFFIX_RE = re.compile(r"：(該当|対象外|条件未確認)$")
 
 
 @dataclass(frozen=True)
@@ -85,35 +91,43 @@ def web_url(url: str | None) -> str | None:
 
 
 def hours_week(text: str | None) -> str:
-    """OpenStreetMap opening_hours in Japanese words: `Mo-Fr 08:30-17:15; PH off` → 月〜金 08:30-17:15、祝日 休み."""
+    """OpenStreetMap opening_hours in Japanese words: `Mo-Fr 08:30-17:15; PH off` → 月〜金 8:30〜17:15、祝日 休み."""
     if not text or not text.strip():
-        return "開所時間：不明（お問い合わせください）"
+        return UNKNOWN_ASK
     out = text.strip()
     if out == "24/7":
         return "24時間・年中無休"
+    out = _MONTH_DAY_RE.sub(lambda m: f"{_MONTHS.index(m.group(1)) + 1}月{int(m.group(2))}日", out)
     out = _DAY_RANGE_RE.sub(lambda m: f"{_DAYS[m.group(1)]}〜{_DAYS[m.group(2)]}", out)
     out = _DAY_RE.sub(lambda m: _DAYS[m.group(1)], out)
+    out = _TIME_RANGE_RE.sub(lambda m: f"{int(m.group(1))}:{m.group(2)}〜{int(m.group(3))}:{m.group(4)}", out)
+    out = re.sub(r"(日)-(\d+月)", r"\1〜\2", out)
     out = re.sub(r"\b(off|closed)\b", "休み", out)
     return out.replace("; ", "、").replace(";", "、").replace(",", "・")
 
 
 def hours_today_label(text: str | None, now: datetime) -> str:
-    """今日の開所時間 in a few words: the open spans, 休み, or 不明."""
+    """Today's opening in a few words (shown under 「今日」): the open spans, お休み, or 不明."""
     if not text or not text.strip():
-        return "今日の開所時間：不明"
+        return UNKNOWN_ASK
     try:
         parse_hours(text)
     except HoursSyntaxError:
-        return "今日の開所時間：不明"
+        return UNKNOWN_ASK
     spans = hours_today(text, now)
     if not spans:
-        return "今日はお休み"
+        return "お休み"
     day_start = as_jst(now).replace(hour=0, minute=0, second=0, microsecond=0)
     if len(spans) == 1 and spans[0][0] <= day_start and spans[0][1] >= day_start + timedelta(hours=23, minutes=59):
-        return "今日は24時間対応"
-    parts = [f"{as_jst(a):%H:%M}〜{'24:00' if as_jst(b).hour == 23 and as_jst(b).minute == 59 else f'{as_jst(b):%H:%M}'}"
-             for a, b in spans]
-    return "今日 " + "、".join(parts)
+        return "24時間対応"
+
+    def clock(moment: datetime, end: bool = False) -> str:
+        local = as_jst(moment)
+        if end and local.hour == 23 and local.minute == 59:
+            return "24:00"
+        return f"{local.hour}:{local.minute:02d}"
+
+    return "、".join(f"{clock(a)}〜{clock(b, end=True)}" for a, b in spans)
 
 
 def fee_label(r: Resource) -> str:
@@ -121,7 +135,7 @@ def fee_label(r: Resource) -> str:
         return r.fee
     if r.free is True:
         return "無料"
-    return "料金：不明（お問い合わせください）"
+    return UNKNOWN_ASK
 
 
 def about(r: Resource, category_description: str) -> str:
@@ -132,7 +146,7 @@ def about(r: Resource, category_description: str) -> str:
 
 def condition_view(c: Condition) -> ConditionView:
     sign, word = FIT_SIGNS[c.fit]
-    return ConditionView(c.fit.value, sign, word, c.label)
+    return ConditionView(c.fit.value, sign, word, _VERDICT_SUFFIX_RE.sub("", c.label))
 
 
 def category_name(taxonomy: Taxonomy, code: str) -> str:
