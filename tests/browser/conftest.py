@@ -132,13 +132,20 @@ def page(context):
     return context.new_page()
 
 
+# Elements sticking out to the right, outside any scrolling box (for the overflow message).
+_WIDE_ELEMENTS = """() => [...document.querySelectorAll('body *')]
+  .filter(el => el.getBoundingClientRect().right > window.innerWidth + 1)
+  .slice(0, 8).map(el => el.tagName + '.' + el.className + ' ' + Math.round(el.getBoundingClientRect().right))"""
+
+
 def shoot(page, name: str) -> None:
     """Full-page screenshots at phone and desktop widths; fails on sideways overflow on a phone."""
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     for label, size in (("phone", PHONE), ("desktop", DESKTOP)):
         page.set_viewport_size(size)
         overflow = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
-        assert overflow <= 0, f"{name}: the page is {overflow}px wider than a {size['width']}px screen"
+        assert overflow <= 0, f"{name}: the page is {overflow}px wider than a {size['width']}px screen: " + str(
+            page.evaluate(_WIDE_ELEMENTS))
         page.screenshot(path=str(SCREENSHOTS / f"{name}-{label}.png"), full_page=True)
     page.set_viewport_size(DESKTOP)
 
