@@ -52,9 +52,9 @@ def _active_resources(required: bool = True):
 def _resources(catalog: Optional[Path]):
     if catalog is None:
         return _active_resources()
-    from service.commands.match_commands import load_catalog_or_exit
+    from service.commands.match_commands import load_catalog_for_matching
 
-    return load_catalog_or_exit(catalog, Console(stderr=True))
+    return load_catalog_for_matching(catalog, Console(stderr=True))
 
 
 def _print_json(data) -> None:

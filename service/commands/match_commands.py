@@ -28,17 +28,27 @@ METRIC_COLUMNS = [
 ]
 
 
-def load_catalog_or_exit(path: Path, console: Console):
-    """Resources of a catalog file in any accepted format; exits 1 with the report on errors."""
+def load_catalog_for_matching(path: Path, console: Console):
+    """Resources of a catalog file in any accepted format.
+
+    Ranking is lenient where importing is strict: rows with errors are reported on stderr and
+    the usable ones (a name and an id) are ranked, so one bad row in someone else's catalog does
+    not stop a whole batch. Exits 1 only when nothing is usable."""
     from catalog.importer import read_catalog
 
     result = read_catalog(path)
+    usable = [r for r in result.resources if r.id and r.name and r.name.strip()]
     if result.report.errors:
-        console.print(f"[red]カタログにエラーがあります (catalog has errors): {path}[/red]")
-        for issue in result.report.errors[:20]:
+        console.print(
+            f"[yellow]カタログに {len(result.report.errors)} 件のエラーがあります。使える {len(usable)} 件で続けます "
+            f"(catalog has errors; continuing with {len(usable)} usable resources): {path}[/yellow]"
+        )
+        for issue in result.report.errors[:10]:
             console.print(f"  行 {issue.row} {issue.column or ''}: {issue.message_ja} / {issue.message_en}")
+    if not usable:
+        console.print(f"[red]使える資源がありません (no usable resources): {path}[/red]")
         raise typer.Exit(1)
-    return result.resources
+    return usable
 
 
 def _read_queries(path: Path, err: Console):
@@ -72,7 +82,7 @@ def rank(
     from matcher import Concern
 
     err = Console(stderr=True)
-    matcher = _build_matcher(load_catalog_or_exit(catalog, err), settings)
+    matcher = _build_matcher(load_catalog_for_matching(catalog, err), settings)
     out = sys.stdout
     for line in _read_queries(queries, err):
         qid = str(line["id"])
@@ -162,7 +172,7 @@ def eval_command(
 ) -> None:
     """マッチングの精度を評価する (score the matcher and the built-in baselines on graded gold concerns)."""
     console = Console()
-    resources = load_catalog_or_exit(catalog, console)
+    resources = load_catalog_for_matching(catalog, Console(stderr=True))
     gold = list(_read_queries(queries, Console(stderr=True)))
     if compare:
         _compare(resources, gold, compare, console, as_json)
