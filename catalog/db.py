@@ -42,7 +42,9 @@ def make_engine(url: str = DEFAULT_DATABASE_URL) -> Engine:
             engine = create_engine(url, connect_args={"check_same_thread": False})
         event.listen(engine, "connect", _sqlite_pragmas)
         return engine
-    return create_engine(url, pool_pre_ping=True)
+    # pre_ping: a connection cut while the database restarted is replaced, not handed out;
+    # connect_timeout: an unreachable host fails in seconds, not minutes.
+    return create_engine(url, pool_pre_ping=True, connect_args={"connect_timeout": 5})
 
 
 def create_all(engine: Engine) -> None:

@@ -31,3 +31,7 @@ class ResourceNotFound(CatalogError, KeyError):
 
 class NoActiveVersion(CatalogError):
     """The store holds no active catalog version yet."""
+
+
+class InvalidMunicipality(CatalogError, ValueError):
+    """Not a 6-digit 全国地方公共団体コード with a correct check digit."""

@@ -6,6 +6,11 @@ failed import leaves nothing behind; activating is one transaction that flips th
 readers see either the old or the new catalog, never a mix. SQL stays portable (SQLite and
 PostgreSQL).
 
+Every version belongs to a municipality (catalog.municipality): a store is bound to one and never
+reads or activates another's versions; `for_municipality(code)` gives a sibling store on the same
+engine. Activation is per municipality and serialised (an advisory lock on PostgreSQL, the
+single writer on SQLite); a partial unique index makes a second active version impossible.
+
 Versions never change once written, so the resources of a version are cached in memory.
 """
 
@@ -24,14 +29,15 @@ from sqlalchemy import (
     DateTime,
     Engine,
     ForeignKey,
+    Index,
     Integer,
     String,
     Text,
     UniqueConstraint,
-    case,
     func,
     insert,
     select,
+    text,
     update,
 )
 from sqlalchemy.orm import Mapped, mapped_column
@@ -40,10 +46,15 @@ from catalog.db import MEMORY_DATABASE_URL, Base, make_engine
 from catalog.errors import ImportFailed, NoActiveVersion, ResourceNotFound, VersionNotFound
 from catalog.importer import ImportResult, read_catalog
 from catalog.model import Resource
+from catalog.municipality import SHARED, municipality_code
 
 
 class CatalogVersionRow(Base):
     __tablename__ = "catalog_versions"
+    __table_args__ = (
+        Index("uq_catalog_versions_one_active", "municipality_code", unique=True,
+              sqlite_where=text("is_active"), postgresql_where=text("is_active")),
+    )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), nullable=False)
@@ -53,6 +64,8 @@ class CatalogVersionRow(Base):
     note: Mapped[str] = mapped_column(Text, nullable=False, default="")
     is_active: Mapped[bool] = mapped_column(Boolean, nullable=False, default=False, index=True)
     checksum: Mapped[str] = mapped_column(String(64), nullable=False, default="")
+    municipality_code: Mapped[str] = mapped_column(String(6), nullable=False, default=SHARED,
+                                                   server_default=SHARED, index=True)
 
 
 class ResourceRow(Base):
@@ -77,6 +90,7 @@ class VersionInfo(NamedTuple):
     resource_count: int
     note: str
     active: bool
+    municipality_code: str = SHARED
 
 
 class VersionDiff(NamedTuple):
@@ -102,18 +116,49 @@ def _info(row: Any) -> VersionInfo:
     created = row.created_at
     if created.tzinfo is None:  # SQLite drops the zone; we always write UTC
         created = created.replace(tzinfo=timezone.utc)
-    return VersionInfo(row.id, created, row.source, row.format, row.resource_count, row.note, bool(row.is_active))
+    return VersionInfo(row.id, created, row.source, row.format, row.resource_count, row.note, bool(row.is_active),
+                       row.municipality_code)
+
+
+def _lock_municipality(conn, code: str) -> None:
+    """Serialise activations of one municipality until the transaction ends. SQLite needs
+    nothing: it has one writer at a time."""
+    if conn.dialect.name == "postgresql":
+        conn.execute(text("SELECT pg_advisory_xact_lock(7465, :k)"), {"k": int(code)})
+
+
+def active_versions(engine: Engine) -> dict[str, int]:
+    """The active version id of every municipality that has one (one query: for pollers)."""
+    with engine.connect() as conn:
+        rows = conn.execute(
+            select(_VERSION_COLUMNS.municipality_code, _VERSION_COLUMNS.id).where(_VERSION_COLUMNS.is_active.is_(True))
+        ).all()
+    return {code: vid for code, vid in rows}
+
+
+class _VersionCache:
+    """Resources of recently read versions (shared by the stores of one engine), with the
+    municipality each belongs to so a store never serves another's from memory."""
+
+    SIZE = 8
+
+    def __init__(self) -> None:
+        self.items: dict[int, tuple[str, list[Resource]]] = {}
+        self.lock = threading.Lock()
 
 
 class CatalogStore:
-    """Catalog versions in a database. Thread-safe as far as the SQLAlchemy engine is."""
+    """Catalog versions of one municipality in a database. Thread-safe as far as the SQLAlchemy
+    engine is."""
 
-    _CACHE_SIZE = 4
-
-    def __init__(self, engine_or_url: Engine | str):
+    def __init__(self, engine_or_url: Engine | str, municipality: str = SHARED, *, _cache: _VersionCache | None = None):
         self.engine: Engine = make_engine(engine_or_url) if isinstance(engine_or_url, str) else engine_or_url
-        self._cache: dict[int, list[Resource]] = {}
-        self._cache_lock = threading.Lock()
+        self.municipality = municipality_code(municipality)
+        self._versions = _cache or _VersionCache()
+
+    def for_municipality(self, code: str) -> "CatalogStore":
+        """The store of another municipality on the same engine and cache."""
+        return CatalogStore(self.engine, code, _cache=self._versions)
 
     @classmethod
     def in_memory(cls) -> "CatalogStore":
@@ -124,8 +169,10 @@ class CatalogStore:
         return store
 
     def create_schema(self) -> None:
-        """Create the catalog tables when missing (idempotent)."""
-        Base.metadata.create_all(self.engine, tables=[CatalogVersionRow.__table__, ResourceRow.__table__])
+        """Migrate the database to the newest schema (idempotent; catalog.schema)."""
+        from catalog.schema import upgrade_schema
+
+        upgrade_schema(self.engine)
 
     # --- writing -----------------------------------------------------------------------------
 
@@ -156,6 +203,7 @@ class CatalogStore:
                     note=note,
                     is_active=False,
                     checksum=checksum(resources),
+                    municipality_code=self.municipality,
                 )
                 .returning(CatalogVersionRow.id)
             ).scalar_one()
@@ -201,37 +249,49 @@ class CatalogStore:
     def activate(self, version_id: int) -> VersionInfo:
         """Make `version_id` the only active version, atomically."""
         with self.engine.begin() as conn:
-            exists = conn.execute(select(CatalogVersionRow.id).where(CatalogVersionRow.id == version_id)).first()
+            exists = conn.execute(select(CatalogVersionRow.id).where(self._mine(version_id))).first()
             if exists is None:
                 raise VersionNotFound(version_id)
             self._flip_active(conn, version_id)
         return self._version(version_id)
 
-    @staticmethod
-    def _flip_active(conn, version_id: int) -> None:
+    def _mine(self, version_id: int):
+        """WHERE clause: the version `version_id` of this store's municipality."""
+        return (_VERSION_COLUMNS.id == version_id) & (_VERSION_COLUMNS.municipality_code == self.municipality)
+
+    def _flip_active(self, conn, version_id: int) -> None:
+        # Off first, then on: the one-active index never sees two at once.
+        _lock_municipality(conn, self.municipality)
         conn.execute(
-            update(CatalogVersionRow).values(
-                is_active=case((CatalogVersionRow.id == version_id, True), else_=False)
-            )
+            update(CatalogVersionRow)
+            .where(CatalogVersionRow.municipality_code == self.municipality, CatalogVersionRow.is_active.is_(True),
+                   CatalogVersionRow.id != version_id)
+            .values(is_active=False)
         )
+        conn.execute(update(CatalogVersionRow).where(CatalogVersionRow.id == version_id).values(is_active=True))
 
     # --- reading -----------------------------------------------------------------------------
 
     def versions(self) -> list[VersionInfo]:
         with self.engine.connect() as conn:
-            rows = conn.execute(select(_VERSION_COLUMNS).order_by(_VERSION_COLUMNS.id)).all()
+            rows = conn.execute(
+                select(_VERSION_COLUMNS).where(_VERSION_COLUMNS.municipality_code == self.municipality)
+                .order_by(_VERSION_COLUMNS.id)
+            ).all()
         return [_info(r) for r in rows]
 
     def active_version(self) -> VersionInfo | None:
         with self.engine.connect() as conn:
             row = conn.execute(
-                select(_VERSION_COLUMNS).where(_VERSION_COLUMNS.is_active.is_(True)).order_by(_VERSION_COLUMNS.id.desc())
+                select(_VERSION_COLUMNS)
+                .where(_VERSION_COLUMNS.is_active.is_(True), _VERSION_COLUMNS.municipality_code == self.municipality)
+                .order_by(_VERSION_COLUMNS.id.desc())
             ).first()
         return _info(row) if row is not None else None
 
     def _version(self, version_id: int) -> VersionInfo:
         with self.engine.connect() as conn:
-            row = conn.execute(select(_VERSION_COLUMNS).where(_VERSION_COLUMNS.id == version_id)).first()
+            row = conn.execute(select(_VERSION_COLUMNS).where(self._mine(version_id))).first()
         if row is None:
             raise VersionNotFound(version_id)
         return _info(row)
@@ -247,11 +307,11 @@ class CatalogStore:
     def resources(self, version_id: int | None = None) -> list[Resource]:
         """Resources of a version in file order (the active one when None)."""
         vid = self._resolve(version_id)
-        cached = self._cache.get(vid)
+        cached = self._cached(vid)
         if cached is not None:
             return list(cached)
         with self.engine.connect() as conn:
-            if conn.execute(select(CatalogVersionRow.id).where(CatalogVersionRow.id == vid)).first() is None:
+            if conn.execute(select(CatalogVersionRow.id).where(self._mine(vid))).first() is None:
                 raise VersionNotFound(vid)
             payloads = conn.execute(
                 select(ResourceRow.payload).where(ResourceRow.version_id == vid).order_by(ResourceRow.id)
@@ -262,7 +322,7 @@ class CatalogStore:
 
     def get_resource(self, resource_id: str, version_id: int | None = None) -> Resource:
         vid = self._resolve(version_id)
-        cached = self._cache.get(vid)
+        cached = self._cached(vid)
         if cached is not None:
             for r in cached:
                 if r.id == resource_id:
@@ -270,7 +330,9 @@ class CatalogStore:
             raise ResourceNotFound(resource_id)
         with self.engine.connect() as conn:
             payload = conn.execute(
-                select(ResourceRow.payload).where(ResourceRow.version_id == vid, ResourceRow.resource_id == resource_id)
+                select(ResourceRow.payload)
+                .join(CatalogVersionRow, CatalogVersionRow.id == ResourceRow.version_id)
+                .where(self._mine(vid), ResourceRow.resource_id == resource_id)
             ).scalar_one_or_none()
         if payload is None:
             raise ResourceNotFound(resource_id)
@@ -279,7 +341,11 @@ class CatalogStore:
     def count(self, version_id: int | None = None) -> int:
         vid = self._resolve(version_id)
         with self.engine.connect() as conn:
-            return conn.execute(select(func.count()).select_from(ResourceRow).where(ResourceRow.version_id == vid)).scalar_one()
+            return conn.execute(
+                select(func.count()).select_from(ResourceRow)
+                .join(CatalogVersionRow, CatalogVersionRow.id == ResourceRow.version_id)
+                .where(self._mine(vid))
+            ).scalar_one()
 
     def diff(self, old: int, new: int) -> VersionDiff:
         """What changed from version `old` to version `new`, by resource id and field name."""
@@ -294,9 +360,21 @@ class CatalogStore:
                 changed.append((rid, fields))
         return VersionDiff(added, removed, changed)
 
+    def clear_cache(self) -> None:
+        """Forget the resources kept in memory (the next read goes to the database)."""
+        with self._versions.lock:
+            self._versions.items.clear()
+
+    def _cached(self, version_id: int) -> list[Resource] | None:
+        found = self._versions.items.get(version_id)
+        if found is None or found[0] != self.municipality:
+            return None
+        return found[1]
+
     def _remember(self, version_id: int, resources: list[Resource]) -> None:
-        with self._cache_lock:
-            self._cache[version_id] = list(resources)
-            while len(self._cache) > self._CACHE_SIZE:
-                self._cache.pop(next(iter(self._cache)), None)
+        cache = self._versions
+        with cache.lock:
+            cache.items[version_id] = (self.municipality, list(resources))
+            while len(cache.items) > cache.SIZE:
+                cache.items.pop(next(iter(cache.items)), None)
 

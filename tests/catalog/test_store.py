@@ -42,7 +42,7 @@ def test_versions_and_atomic_activation(store):
 
 def test_get_resource_and_not_found(store):
     store.add_version([res(1, extra={"備考": "メモ"})], source="a", activate=True)
-    store._cache.clear()  # read from the database, not the cache
+    store.clear_cache()  # read from the database, not the cache
     got = store.get_resource("r1")
     assert got == res(1) and got.extra == {"備考": "メモ"}
     with pytest.raises(ResourceNotFound):
@@ -104,7 +104,7 @@ def test_readers_see_one_whole_version_while_activation_flips(tmp_path):
     def read():
         try:
             for _ in range(30):
-                store._cache.clear()
+                store.clear_cache()
                 seen.add(len(store.resources()))
         except BaseException as exc:  # surfaced below, not lost in the thread
             failures.append(exc)
