@@ -7,6 +7,11 @@ tokens are prepared (service.settings.load_settings).
 
 At start-up the active catalog version is loaded and its Matcher built in the background; until
 then, or without any version, /readyz and /api/v1/match answer 503 with a clear message.
+
+Several worker processes (or hosts) share one database: each polls it every
+catalog_poll_seconds (one query for every municipality) and swaps to a newly activated version
+on its own, without dropping a request. The index of each municipality that has an active
+version is built at start-up (up to max_loaded_municipalities), others on first request.
 """
 
 from __future__ import annotations
@@ -22,8 +27,8 @@ from fastapi.middleware.cors import CORSMiddleware
 from starlette.concurrency import run_in_threadpool
 
 from catalog.db import make_engine
-from catalog.records import MatchLogStore, ReferralStore, create_record_tables
-from catalog.store import CatalogStore
+from catalog.records import MatchLogStore, ReferralStore
+from catalog.store import CatalogStore, active_versions
 from service.deps import AppContext
 from service.errors import install_error_handlers
 from service.logging import AccessLogMiddleware, configure_logging
@@ -34,7 +39,8 @@ from service.ratelimit import SlidingWindowLimiter
 from service.routers import analytics, catalog_admin, health, match, pages, referrals, resources
 from service.security import TokenVerifier
 from service.settings import Settings, load_settings
-from service.state import CatalogState, Snapshot, build_matcher
+from service.state import CatalogState, Snapshot, TenantStates, build_matcher
+from service.tenancy import MunicipalityMiddleware
 
 log = logging.getLogger("tsunagu.app")
 
@@ -53,22 +59,33 @@ Concern text is only ever sent in POST bodies and is never logged.
 
 def build_context(settings: Settings, matcher_builder: Callable[..., Any] = build_matcher) -> AppContext:
     engine = make_engine(settings.database_url)
-    store = CatalogStore(engine)
+    store = CatalogStore(engine, settings.default_municipality)
+    shared = store.for_municipality(settings.shared_municipality) if settings.shared_municipality else None
     metrics = Metrics()
 
     def on_swap(snapshot: Snapshot) -> None:
-        metrics.catalog_resources.set(len(snapshot.resources))
-        metrics.catalog_version.set(float(snapshot.version_id))
         metrics.catalog_swaps.inc()
+        if snapshot.version.municipality_code == settings.default_municipality:
+            metrics.catalog_resources.set(len(snapshot.resources))
+            metrics.catalog_version.set(float(snapshot.version_id))
 
-    state = CatalogState(contacts_override_path=settings.contacts_override_path, builder=matcher_builder,
-                         on_swap=on_swap)
+    def make_state(_code: str) -> CatalogState:
+        return CatalogState(contacts_override_path=settings.contacts_override_path, builder=matcher_builder,
+                            on_swap=on_swap, shared=shared)
+
+    tenants = TenantStates(settings.default_municipality, make_state, max_loaded=settings.max_loaded_municipalities)
     match_log = MatchLogWriter(MatchLogStore(engine)) if settings.log_match_requests else None
     return AppContext(
-        settings=settings, engine=engine, store=store, state=state, referrals=ReferralStore(engine),
+        settings=settings, engine=engine, store=store, state=tenants.get(settings.default_municipality),
+        referrals=ReferralStore(engine, settings.default_municipality),
         match_log=match_log, metrics=metrics, limiter=SlidingWindowLimiter(settings.rate_limit_per_minute),
-        verifier=TokenVerifier.from_settings(settings),
+        verifier=TokenVerifier.from_settings(settings), tenants=tenants,
     )
+
+
+def _served(ctx: AppContext, code: str) -> bool:
+    allowed = ctx.settings.municipalities
+    return not allowed or code in allowed
 
 
 async def _initial_load(ctx: AppContext) -> None:
@@ -80,14 +97,34 @@ async def _initial_load(ctx: AppContext) -> None:
         log.error("loading the active catalog failed: %s", type(exc).__name__)
     finally:
         ctx.state.first_load.set()
+    try:  # the other municipalities' indexes, so their first requests need not wait
+        others = [c for c in await run_in_threadpool(active_versions, ctx.engine)
+                  if c != ctx.settings.default_municipality and _served(ctx, c)]
+        for code in others[: ctx.settings.max_loaded_municipalities - 1]:
+            tenant = ctx.tenant(code)
+            await run_in_threadpool(tenant.state.load_active, tenant.store)
+            tenant.state.first_load.set()
+    except Exception as exc:  # noqa: BLE001 — they load on first request instead
+        log.warning("preloading municipalities failed: %s", type(exc).__name__)
+
+
+def refresh_catalogs(ctx: AppContext) -> None:
+    """Swap every loaded municipality whose active version (or the shared one) changed."""
+    active = active_versions(ctx.engine)
+    shared_id = active.get(ctx.settings.shared_municipality) if ctx.settings.shared_municipality else None
+    for code, state in ctx.tenants.loaded():
+        current = state.snapshot
+        wanted = (active.get(code), None if code == ctx.settings.shared_municipality else shared_id)
+        if wanted[0] is not None and (current is None or current.key != wanted):
+            state.load_active(ctx.tenant(code).store)
 
 
 async def _poll_catalog(ctx: AppContext) -> None:
-    """Pick up versions activated by another worker or the CLI."""
+    """Pick up versions activated by another worker, host or the CLI."""
     while True:
         await asyncio.sleep(ctx.settings.catalog_poll_seconds)
         try:
-            await run_in_threadpool(ctx.state.load_active, ctx.store)
+            await run_in_threadpool(refresh_catalogs, ctx)
         except Exception as exc:  # noqa: BLE001 — keep serving the current catalog
             log.warning("catalog reload failed: %s", type(exc).__name__)
 
@@ -102,8 +139,7 @@ def create_app(settings: Settings | None = None, *, matcher_builder: Callable[..
 
     @asynccontextmanager
     async def lifespan(_app: FastAPI):
-        ctx.store.create_schema()
-        create_record_tables(ctx.engine)
+        ctx.store.create_schema()  # Alembic: migrates every table (catalog.schema)
         # The index is built in the background: the server answers at once (/healthz 200,
         # /readyz and /api/v1/match 503 with a clear message) while a large catalog is indexed.
         loader = asyncio.create_task(_initial_load(ctx))
@@ -144,4 +180,7 @@ def create_app(settings: Settings | None = None, *, matcher_builder: Callable[..
                            allow_methods=["GET", "POST", "PATCH"], allow_headers=["Authorization", "Content-Type"])
     app.add_middleware(AccessLogMiddleware)
     app.add_middleware(MetricsMiddleware, metrics=ctx.metrics)
+    # Outermost: strips /m/{code} before routing, so metrics and logs see the route itself.
+    app.add_middleware(MunicipalityMiddleware, default=settings.default_municipality,
+                       allowed=settings.municipalities and [*settings.municipalities, settings.shared_municipality])
     return app

@@ -12,6 +12,7 @@ from typing import Annotated, Any
 from fastapi import Depends, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from sqlalchemy.engine import Engine
+from starlette.concurrency import run_in_threadpool
 
 from catalog.records import ReferralStore
 from service.errors import CatalogLoading, CatalogNotReady, Forbidden, RateLimited, Unauthorized, UnsupportedMediaType
@@ -20,12 +21,23 @@ from service.metrics import Metrics
 from service.ratelimit import SlidingWindowLimiter
 from service.security import GRANTS, Role, TokenVerifier
 from service.settings import Settings
-from service.state import CatalogState, Snapshot
+from service.state import CatalogState, Snapshot, TenantStates
+
+
+@dataclass(frozen=True)
+class Tenant:
+    """One municipality's view of the app: its catalog state, store and referral records."""
+
+    code: str
+    state: CatalogState
+    store: Any  # catalog.store.CatalogStore bound to `code`
+    referrals: ReferralStore
 
 
 @dataclass
 class AppContext:
-    """Everything the app holds for its lifetime (one per create_app)."""
+    """Everything the app holds for its lifetime (one per create_app). `state`, `store` and
+    `referrals` are the default municipality's; `tenant(code)` gives any municipality's."""
 
     settings: Settings
     engine: Engine
@@ -36,6 +48,13 @@ class AppContext:
     metrics: Metrics
     limiter: SlidingWindowLimiter
     verifier: TokenVerifier
+    tenants: TenantStates | None = None
+
+    def tenant(self, code: str) -> Tenant:
+        if code == self.store.municipality or self.tenants is None:
+            return Tenant(self.store.municipality, self.state, self.store, self.referrals)
+        return Tenant(code, self.tenants.get(code), self.store.for_municipality(code),
+                      self.referrals.for_municipality(code))
 
 
 async def get_context(request: Request) -> AppContext:
@@ -45,6 +64,21 @@ async def get_context(request: Request) -> AppContext:
 ContextDep = Annotated[AppContext, Depends(get_context)]
 
 
+async def get_municipality(request: Request, ctx: ContextDep) -> str:
+    """The municipality the request is for (service.tenancy put it there; else the default)."""
+    return getattr(request.state, "municipality", None) or ctx.settings.default_municipality
+
+
+MunicipalityDep = Annotated[str, Depends(get_municipality)]
+
+
+async def get_tenant(ctx: ContextDep, municipality: MunicipalityDep) -> Tenant:
+    return ctx.tenant(municipality)
+
+
+TenantDep = Annotated[Tenant, Depends(get_tenant)]
+
+
 async def get_settings(ctx: ContextDep) -> Settings:
     return ctx.settings
 
@@ -52,17 +86,26 @@ async def get_settings(ctx: ContextDep) -> Settings:
 SettingsDep = Annotated[Settings, Depends(get_settings)]
 
 
-async def get_snapshot(ctx: ContextDep) -> Snapshot:
-    """The catalog snapshot this request uses from start to end; 503 before any is loaded."""
-    snapshot = ctx.state.snapshot
+def _first_load(tenant: Tenant) -> None:
+    tenant.state.load_active(tenant.store)
+    tenant.state.first_load.set()  # not on a database error: the next request tries again
+
+
+async def get_snapshot(ctx: ContextDep, tenant: TenantDep) -> Snapshot:
+    """The municipality's catalog snapshot this request uses from start to end; 503 before any
+    is loaded. Another municipality's index is built on its first request in this worker."""
+    snapshot = tenant.state.snapshot
+    if snapshot is None and tenant.state is not ctx.state and not tenant.state.first_load.is_set():
+        await run_in_threadpool(_first_load, tenant)
+        snapshot = tenant.state.snapshot
     if snapshot is None:
-        raise not_ready(ctx)
+        raise not_ready(ctx, tenant.state)
     return snapshot
 
 
-def not_ready(ctx: AppContext) -> CatalogNotReady:
+def not_ready(ctx: AppContext, state: CatalogState | None = None) -> CatalogNotReady:
     """503 that says whether the index is still being built or no version is active."""
-    if not ctx.state.first_load.is_set():
+    if not (state or ctx.state).first_load.is_set():
         return CatalogLoading(headers={"Retry-After": "10"})
     return CatalogNotReady()
 
@@ -110,16 +153,23 @@ def bearer_role(
     request: Request,
     ctx: ContextDep,
     credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(bearer_scheme)],
+    municipality: MunicipalityDep,
 ) -> Role:
-    """The caller's role from `Authorization: Bearer <token>`; public without a usable header."""
+    """The caller's role from `Authorization: Bearer <token>`; public without a usable header.
+    A token acts only for its own municipality (global tokens: the default one)."""
     if credentials is None:
         return Role.public
-    role = ctx.verifier.role_of(credentials.credentials.strip())
-    if role is None:
+    grant = ctx.verifier.grant_of(credentials.credentials.strip())
+    if grant is None:
         # Unknown tokens count against the client's rate limit (slows guessing).
         ctx.limiter.hit(client_key(request))
         raise Unauthorized("トークンが正しくありません。", "The token is not valid.",
                            headers={"WWW-Authenticate": 'Bearer error="invalid_token"'})
+    role, code = grant
+    if code != municipality:
+        raise Forbidden(f"このトークンでは市区町村 {municipality} のデータを扱えません。",
+                        f"This token may not act for municipality {municipality}.",
+                        details=[{"field": "municipality", "code": "other_municipality"}])
     return role
 
 

@@ -14,6 +14,7 @@ from typing import Any
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
+from sqlalchemy import exc as sa_exc
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from catalog import errors as catalog_errors
@@ -122,6 +123,21 @@ class CatalogLoading(CatalogNotReady):
     code = "catalog_loading"
     message_ja = "カタログを読み込み中です。しばらくしてから再度お試しください。"
     message_en = "The catalog is being loaded. Please retry shortly."
+
+
+class DatabaseUnavailable(ApiError):
+    """The database cannot be reached (down, restarting, or the network is cut)."""
+
+    status = 503
+    code = "database_unavailable"
+    message_ja = "データベースに接続できません。しばらくしてから再度お試しください。"
+    message_en = "The database cannot be reached. Please retry shortly."
+
+
+def _database_error(_request: Request, exc: Exception) -> JSONResponse:
+    # Only the type: a driver's message can quote the statement and its parameters.
+    log.warning("database unavailable: %s", type(exc).__name__)
+    return DatabaseUnavailable(headers={"Retry-After": "5"}).response()
 
 
 _HTTP_MESSAGES: dict[int, tuple[str, str, str]] = {
@@ -337,4 +353,6 @@ def install_error_handlers(app: FastAPI) -> None:
     app.add_exception_handler(RequestValidationError, _validation_error)
     app.add_exception_handler(StarletteHTTPException, _http_error)
     app.add_exception_handler(catalog_errors.CatalogError, _catalog_error)
+    for db_error in (sa_exc.OperationalError, sa_exc.InterfaceError, sa_exc.TimeoutError):
+        app.add_exception_handler(db_error, _database_error)
     app.add_middleware(UnhandledErrorMiddleware)  # the innermost middleware: add it first

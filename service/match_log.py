@@ -23,8 +23,9 @@ from matcher.bands import confidence_band
 log = logging.getLogger("tsunagu.match_log")
 
 
-def entry_for(query_id: str, catalog_version, concern, result) -> MatchLogEntry:
-    """What may be kept of one match (ARCHITECTURE.md, Privacy)."""
+def entry_for(query_id: str, catalog_version, concern, result, municipality: str | None = None) -> MatchLogEntry:
+    """What may be kept of one match (ARCHITECTURE.md, Privacy); `municipality` None: the
+    writer's (the default one)."""
     needed: datetime | None = concern.needed_at
     # What was asked for, not what was suggested: an unmet need is one the catalog could not
     # answer, so logging the suggestions would hide it.
@@ -44,6 +45,7 @@ def entry_for(query_id: str, catalog_version, concern, result) -> MatchLogEntry:
         safety_level=str(result.safety.get("level", "none")),
         content_words=[],  # filled in by the writer thread, off the request path
         result_count=len(result.results),
+        municipality_code=municipality,
     )
 
 

@@ -276,6 +276,7 @@ class Readiness(BaseModel):
     status: Literal["ready"]
     catalog_version: int | str
     resources: int
+    municipality: str | None = None
 
 
 class ErrorInfo(BaseModel):

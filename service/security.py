@@ -78,35 +78,51 @@ def verify_token(token: str, stored: str) -> bool:
 
 
 class TokenVerifier:
-    """Maps a bearer token to its role, with a per-process cache of tokens already verified."""
+    """Maps a bearer token to its role and municipality, with a per-process cache of tokens
+    already verified. Global tokens act for the default municipality; scoped ones
+    (`CODE:ROLE:HASH`) for their own municipality only."""
 
-    def __init__(self, counsellor_hashes: list[str], analyst_hashes: list[str]):
-        self._hashes = [(Role.analyst, h) for h in analyst_hashes] + [
-            (Role.counsellor, h) for h in counsellor_hashes
-        ]
+    def __init__(self, counsellor_hashes: list[str], analyst_hashes: list[str], *,
+                 scoped: list[str] = (), default_municipality: str = "000000"):
+        self.default_municipality = default_municipality
+        self._hashes: list[tuple[Role, str, str]] = [
+            (Role.analyst, default_municipality, h) for h in analyst_hashes
+        ] + [(Role.counsellor, default_municipality, h) for h in counsellor_hashes]
+        for item in scoped:
+            code, role, stored = item.split(":", 2)
+            self._hashes.append((Role(role), code, stored))
         self._key = os.urandom(32)
-        self._known: dict[bytes, Role] = {}
+        self._known: dict[bytes, tuple[Role, str]] = {}
         self._lock = threading.Lock()
 
     @classmethod
     def from_settings(cls, settings: "Settings") -> "TokenVerifier":
-        return cls(settings.counsellor_tokens, settings.analyst_tokens)
+        return cls(settings.counsellor_tokens, settings.analyst_tokens, scoped=settings.municipality_tokens,
+                   default_municipality=settings.default_municipality)
 
-    def role_of(self, token: str) -> Role | None:
-        """The role a token grants, or None for an unknown token."""
+    def grant_of(self, token: str) -> tuple[Role, str] | None:
+        """(role, municipality) a token grants, or None for an unknown token."""
         if not token or len(token) > 512:
             return None
         key = hmac.new(self._key, token.encode("utf-8", "surrogatepass"), hashlib.sha256).digest()
         with self._lock:
-            role = self._known.get(key)
-        if role is not None:
-            return role
-        for role, stored in self._hashes:
+            grant = self._known.get(key)
+        if grant is not None:
+            return grant
+        for role, code, stored in self._hashes:
             if verify_token(token, stored):
                 with self._lock:
-                    self._known[key] = role
-                return role
+                    self._known[key] = (role, code)
+                return role, code
         return None
+
+    def role_of(self, token: str, municipality: str | None = None) -> Role | None:
+        """The role a token grants in `municipality` (default: the default one), or None for an
+        unknown token or one that belongs to another municipality."""
+        grant = self.grant_of(token)
+        if grant is None or grant[1] != (municipality or self.default_municipality):
+            return None
+        return grant[0]
 
 
 def read_dev_tokens(path: Path) -> dict[str, str]:

@@ -16,6 +16,8 @@ from pydantic import Field, field_validator, model_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 from catalog.db import DEFAULT_DATABASE_URL
+from catalog.errors import InvalidMunicipality
+from catalog.municipality import SHARED, municipality_code
 
 HARD_MAX_CONCERN_CHARS = 10_000
 """The schema's own ceiling; `max_concern_chars` may only lower it."""
@@ -97,13 +99,66 @@ class Settings(BaseSettings):
         "version (0 = never; activation through the API swaps at once in that worker).",
     )
     log_level: str = Field("INFO", description="Level of tsunagu's own loggers (DEBUG, INFO, WARNING ...).")
+    default_municipality: str = Field(
+        SHARED,
+        description="Municipality (6-digit 全国地方公共団体コード) of requests that name none (header "
+        "X-Tsunagu-Municipality or path /m/{code}/...). 000000 is the one tenant of a single installation.",
+    )
+    shared_municipality: str = Field(
+        SHARED,
+        description="Tenant whose national and prefecture-wide resources (地区 全国 or a prefecture) are "
+        "added to every municipality's matcher; empty = share nothing.",
+    )
+    municipalities: CommaList = Field(
+        default_factory=list,
+        description="Municipality codes served, comma-separated; empty = any valid code. The default "
+        "and shared ones are always served.",
+    )
+    municipality_tokens: CommaList = Field(
+        default_factory=list,
+        description="Hashed tokens that act for one municipality only, as CODE:ROLE:HASH, comma-separated "
+        "(ROLE counsellor or analyst). The global counsellor/analyst tokens act for the default municipality.",
+    )
+    max_loaded_municipalities: int = Field(
+        8,
+        ge=1,
+        description="Matchers of how many municipalities each worker keeps in memory (least recently used "
+        "ones are dropped and rebuilt on demand).",
+    )
 
-    @field_validator("counsellor_tokens", "analyst_tokens", "cors_origins", mode="before")
+    @field_validator("counsellor_tokens", "analyst_tokens", "cors_origins", "municipalities",
+                     "municipality_tokens", mode="before")
     @classmethod
     def _split_commas(cls, value: object) -> object:
         if isinstance(value, str):
             return [part.strip() for part in value.split(",") if part.strip()]
         return value
+
+    @field_validator("default_municipality", "municipalities")
+    @classmethod
+    def _municipality_codes(cls, value: str | list[str]) -> str | list[str]:
+        try:
+            if isinstance(value, list):
+                return [municipality_code(v) for v in value]
+            return municipality_code(value)
+        except InvalidMunicipality as exc:
+            raise ValueError(f"not a 全国地方公共団体コード (6 digits with check digit): {exc}") from None
+
+    @field_validator("shared_municipality")
+    @classmethod
+    def _shared_code(cls, value: str) -> str:
+        return value.strip() and cls._municipality_codes(value)
+
+    @field_validator("municipality_tokens")
+    @classmethod
+    def _scoped_tokens(cls, values: list[str]) -> list[str]:
+        for value in values:
+            code, _, rest = value.partition(":")
+            role, _, _hash = rest.partition(":")
+            if role not in ("counsellor", "analyst") or not _hash:
+                raise ValueError("municipality tokens look like CODE:ROLE:HASH (ROLE counsellor or analyst)")
+            cls._municipality_codes(code)
+        return values
 
     @model_validator(mode="after")
     def _refuse_placeholders_in_production(self) -> "Settings":
@@ -124,6 +179,12 @@ class Settings(BaseSettings):
                         f"TSUNAGU_{name.upper()} holds a placeholder or a plain token: production "
                         "needs hashes from `tsunagu hash-token`."
                     )
+        for value in self.municipality_tokens:
+            if not is_token_hash(value.split(":", 2)[2]):
+                raise ConfigurationError(
+                    "TSUNAGU_MUNICIPALITY_TOKENS holds a plain token: production needs CODE:ROLE:HASH "
+                    "with hashes from `tsunagu hash-token`."
+                )
         return self
 
     @property

@@ -15,7 +15,7 @@ from starlette.concurrency import run_in_threadpool
 
 from catalog.errors import ImportFailed, VersionNotFound
 from catalog.importer import read_catalog
-from service.deps import AnalystDep, ContextDep
+from service.deps import AnalystDep, ContextDep, TenantDep
 from service.errors import InvalidInput, NotFound, PayloadTooLarge, UnsupportedMediaType
 from service.routers.responses import error_responses
 from service.schemas import (
@@ -62,8 +62,8 @@ async def _read_upload(upload: UploadFile, limit: int) -> bytes:
     return data
 
 
-def _version(ctx, version_id: int):
-    for info in ctx.store.versions():
+def _version(tenant, version_id: int):
+    for info in tenant.store.versions():
         if info.id == version_id:
             return info
     raise NotFound("指定されたカタログ版は存在しません。", "No catalog version with that id.")
@@ -92,6 +92,7 @@ async def validate_upload(ctx: ContextDep, _role: AnalystDep, _multipart: Multip
 )
 async def upload_version(
     ctx: ContextDep,
+    tenant: TenantDep,
     _role: AnalystDep,
     _multipart: MultipartDep,
     file: Annotated[UploadFile, File(description="CSV, xlsx or JSON catalog")],
@@ -105,10 +106,10 @@ async def upload_version(
         result = read_catalog(data, filename=file.filename)
         if not result.report.ok:
             raise ImportFailed(result.report)
-        info = ctx.store.add_version(result.resources, source=file.filename or "<upload>",
-                                     format=result.format, note=note, activate=activate)
+        info = tenant.store.add_version(result.resources, source=file.filename or "<upload>",
+                                        format=result.format, note=note, activate=activate)
         if activate:
-            ctx.state.load_active(ctx.store)  # built off to the side, then swapped
+            tenant.state.load_active(tenant.store)  # built off to the side, then swapped
         return ImportResponse(version=_public(info), report=result.report.to_dict())
 
     return await run_in_threadpool(store)
@@ -120,8 +121,8 @@ async def upload_version(
     summary="Catalog versions, oldest first / カタログ版の一覧",
     responses=error_responses(401, 403),
 )
-def list_versions(ctx: ContextDep, _role: AnalystDep) -> list[VersionPublic]:
-    return [_public(v) for v in ctx.store.versions()]
+def list_versions(tenant: TenantDep, _role: AnalystDep) -> list[VersionPublic]:
+    return [_public(v) for v in tenant.store.versions()]
 
 
 @router.get(
@@ -131,31 +132,31 @@ def list_versions(ctx: ContextDep, _role: AnalystDep) -> list[VersionPublic]:
     responses=error_responses(401, 403, 404, 422),
 )
 def diff_versions(
-    ctx: ContextDep,
+    tenant: TenantDep,
     _role: AnalystDep,
     version_id: VersionId,
     against: Annotated[int | None, Query(ge=1, le=2**31 - 1, description="The older version (default: the active one).")] = None,
 ) -> VersionDiffPublic:
-    new = _version(ctx, version_id)
+    new = _version(tenant, version_id)
     if against is None:
-        active = ctx.store.active_version()
+        active = tenant.store.active_version()
         if active is None:
             raise InvalidInput("有効な版がないため比較対象を against で指定してください。",
                                "No active version: give the version to compare with as `against`.")
         against = active.id
-    old = _version(ctx, against)
-    diff = ctx.store.diff(old.id, new.id)
+    old = _version(tenant, against)
+    diff = tenant.store.diff(old.id, new.id)
     return VersionDiffPublic(old=old.id, new=new.id, added=diff.added, removed=diff.removed,
                              changed=[{"resource_id": rid, "fields": fields} for rid, fields in diff.changed])
 
 
-def _activate(ctx, version_id: int) -> ActivationResponse:
-    previous = ctx.store.active_version()
+def _activate(tenant, version_id: int) -> ActivationResponse:
+    previous = tenant.store.active_version()
     try:
-        info = ctx.store.activate(version_id)
+        info = tenant.store.activate(version_id)
     except VersionNotFound:
         raise NotFound("指定されたカタログ版は存在しません。", "No catalog version with that id.") from None
-    ctx.state.load_active(ctx.store)  # builds the new index off to the side, then swaps
+    tenant.state.load_active(tenant.store)  # builds the new index off to the side, then swaps
     return ActivationResponse(active=_public(info), previous=previous.id if previous else None)
 
 
@@ -165,8 +166,8 @@ def _activate(ctx, version_id: int) -> ActivationResponse:
     summary="Activate a version / 版を有効にする",
     responses=error_responses(401, 403, 404, 422),
 )
-async def activate_version(ctx: ContextDep, _role: AnalystDep, version_id: VersionId) -> ActivationResponse:
-    return await run_in_threadpool(_activate, ctx, version_id)
+async def activate_version(tenant: TenantDep, _role: AnalystDep, version_id: VersionId) -> ActivationResponse:
+    return await run_in_threadpool(_activate, tenant, version_id)
 
 
 @router.post(
@@ -175,11 +176,11 @@ async def activate_version(ctx: ContextDep, _role: AnalystDep, version_id: Versi
     summary="Activate the version before the active one / 一つ前の版に戻す",
     responses=error_responses(401, 403, 422),
 )
-async def rollback(ctx: ContextDep, _role: AnalystDep) -> ActivationResponse:
-    versions = ctx.store.versions()
+async def rollback(tenant: TenantDep, _role: AnalystDep) -> ActivationResponse:
+    versions = await run_in_threadpool(tenant.store.versions)
     active = next((v for v in versions if v.active), None)
     older = [v for v in versions if active is not None and v.id < active.id]
     if not older:
         raise InvalidInput("戻せる以前の版がありません。", "There is no earlier version to roll back to.",
                            details=[{"code": "nothing_to_roll_back"}])
-    return await run_in_threadpool(_activate, ctx, older[-1].id)
+    return await run_in_threadpool(_activate, tenant, older[-1].id)

@@ -85,7 +85,8 @@ async def match(body: MatchRequest, ctx: ContextDep, snapshot: SnapshotDep) -> M
     safety_level = str(result.safety.get("level", "none"))
     ctx.metrics.observe_match(result.confidence, safety_level)
     if ctx.match_log is not None:
-        ctx.match_log.put(entry_for(query_id, snapshot.version_id, concern, result), concern.text)
+        ctx.match_log.put(entry_for(query_id, snapshot.version_id, concern, result,
+                                    snapshot.version.municipality_code), concern.text)
 
     taxonomy = snapshot.matcher.taxonomy
     return MatchResponse(

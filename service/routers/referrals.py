@@ -12,7 +12,7 @@ from fastapi import APIRouter, Path, Query, status
 
 from catalog.records import Referral, ReferralNotFound
 from matcher.privacy import contains_person_name
-from service.deps import ContextDep, CounsellorDep, JsonBodyDep
+from service.deps import CounsellorDep, JsonBodyDep, TenantDep
 from service.errors import InvalidInput, NotFound
 from service.routers.responses import error_responses
 from service.schemas import ReferralCreate, ReferralList, ReferralOutcomeUpdate, ReferralPublic
@@ -22,8 +22,8 @@ router = APIRouter(prefix="/api/v1/referrals", tags=["referrals"])
 _NOT_FOUND = ("指定された紹介記録はありません。", "No referral with that id.")
 
 
-def _public(ctx, ref: Referral) -> ReferralPublic:
-    snapshot = ctx.state.snapshot
+def _public(tenant, ref: Referral) -> ReferralPublic:
+    snapshot = tenant.state.snapshot
     resource = snapshot.by_id.get(ref.resource_id) if snapshot else None
     return ReferralPublic(
         id=ref.id, created_at=ref.created_at, resource_id=ref.resource_id,
@@ -42,14 +42,14 @@ def _public(ctx, ref: Referral) -> ReferralPublic:
     dependencies=[JsonBodyDep],
     responses=error_responses(401, 403, 413, 415, 422),
 )
-def create_referral(body: ReferralCreate, ctx: ContextDep, _role: CounsellorDep) -> ReferralPublic:
+def create_referral(body: ReferralCreate, tenant: TenantDep, _role: CounsellorDep) -> ReferralPublic:
     if body.memo and contains_person_name(body.memo):
         raise InvalidInput(
             "メモに人の名前らしき語があります。氏名は記録しないでください（例：「母」「本児」と書く）。",
             "The memo seems to contain a person's name; names are not recorded (write e.g. 'mother', 'the child').",
             details=[{"field": "memo", "code": "personal_name"}],
         )
-    snapshot = ctx.state.snapshot
+    snapshot = tenant.state.snapshot
     category = None
     version = None
     if snapshot is not None:
@@ -61,9 +61,9 @@ def create_referral(body: ReferralCreate, ctx: ContextDep, _role: CounsellorDep)
                 details=[{"field": "resource_id", "code": "unknown_resource"}],
             )
         category, version = resource.category, snapshot.version_id
-    ref = ctx.referrals.add(body.resource_id, category=category, catalog_version=version,
+    ref = tenant.referrals.add(body.resource_id, category=category, catalog_version=version,
                             query_id=body.query_id, memo=body.memo)
-    return _public(ctx, ref)
+    return _public(tenant, ref)
 
 
 @router.get(
@@ -73,13 +73,13 @@ def create_referral(body: ReferralCreate, ctx: ContextDep, _role: CounsellorDep)
     responses=error_responses(401, 403, 422),
 )
 def list_referrals(
-    ctx: ContextDep,
+    tenant: TenantDep,
     _role: CounsellorDep,
     limit: Annotated[int, Query(ge=1, le=200)] = 50,
     offset: Annotated[int, Query(ge=0, le=1_000_000)] = 0,
 ) -> ReferralList:
-    return ReferralList(total=ctx.referrals.count(),
-                        items=[_public(ctx, r) for r in ctx.referrals.list(limit=limit, offset=offset)])
+    return ReferralList(total=tenant.referrals.count(),
+                        items=[_public(tenant, r) for r in tenant.referrals.list(limit=limit, offset=offset)])
 
 
 @router.get(
@@ -88,10 +88,10 @@ def list_referrals(
     summary="One referral record / 紹介記録",
     responses=error_responses(401, 403, 404, 422),
 )
-def get_referral(ctx: ContextDep, _role: CounsellorDep,
+def get_referral(tenant: TenantDep, _role: CounsellorDep,
                  referral_id: Annotated[int, Path(ge=1, le=2**31 - 1)]) -> ReferralPublic:
     try:
-        return _public(ctx, ctx.referrals.get(referral_id))
+        return _public(tenant, tenant.referrals.get(referral_id))
     except ReferralNotFound:
         raise NotFound(*_NOT_FOUND) from None
 
@@ -103,9 +103,9 @@ def get_referral(ctx: ContextDep, _role: CounsellorDep,
     dependencies=[JsonBodyDep],
     responses=error_responses(401, 403, 404, 413, 415, 422),
 )
-def set_outcome(body: ReferralOutcomeUpdate, ctx: ContextDep, _role: CounsellorDep,
+def set_outcome(body: ReferralOutcomeUpdate, tenant: TenantDep, _role: CounsellorDep,
                 referral_id: Annotated[int, Path(ge=1, le=2**31 - 1)]) -> ReferralPublic:
     try:
-        return _public(ctx, ctx.referrals.set_outcome(referral_id, body.outcome))
+        return _public(tenant, tenant.referrals.set_outcome(referral_id, body.outcome))
     except ReferralNotFound:
         raise NotFound(*_NOT_FOUND) from None

@@ -61,7 +61,8 @@ def test_upload_diff_activate_rollback(client):
 def test_upload_with_activate_swaps_at_once(client):
     r = upload(client, V2, activate=True)
     assert r.status_code == 201 and r.json()["version"]["active"]
-    assert client.get("/readyz").json() == {"status": "ready", "catalog_version": 2, "resources": len(V2)}
+    assert client.get("/readyz").json() == {"status": "ready", "catalog_version": 2, "resources": len(V2),
+                                             "municipality": "000000"}
 
 
 def test_invalid_upload_stores_nothing_and_reports_rows(client):

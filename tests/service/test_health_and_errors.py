@@ -24,7 +24,8 @@ def assert_error_shape(response, status: int) -> dict:
 
 def test_healthz_and_readyz(client):
     assert client.get("/healthz").json() == {"status": "ok"}
-    assert client.get("/readyz").json() == {"status": "ready", "catalog_version": 1, "resources": 7}
+    assert client.get("/readyz").json() == {"status": "ready", "catalog_version": 1, "resources": 7,
+                                             "municipality": "000000"}
 
 
 def test_readyz_without_catalog_is_503(empty_client):
