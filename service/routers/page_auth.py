@@ -55,11 +55,13 @@ async def current_session(request: Request, ctx: AppContext) -> PageSession | No
     return PageSession(role, csrf_for(token))
 
 
-async def verify_token(request: Request, ctx: AppContext, token: str) -> Role | None:
-    role = await run_in_threadpool(ctx.verifier.role_of, token.strip())
-    if role is None:
-        ctx.limiter.hit(client_key(request))  # wrong guesses count against the client, as in the API
-    return role
+async def verify_token(ctx: AppContext, token: str) -> Role | None:
+    return await run_in_threadpool(ctx.verifier.role_of, token.strip())
+
+
+def too_many_attempts(request: Request, ctx: AppContext) -> bool:
+    """Every sign-in attempt counts against the client's rate limit (slows token guessing)."""
+    return ctx.limiter.hit(client_key(request)) is not None
 
 
 def csrf_ok(session: PageSession | None, submitted: str | None) -> bool:
@@ -68,8 +70,9 @@ def csrf_ok(session: PageSession | None, submitted: str | None) -> bool:
 
 def same_origin(request: Request) -> bool:
     """False when the browser says the form came from another site (Origin, else Referer).
-    `Origin: null` (privacy settings, sandboxed frames) says nothing: the CSRF token and the
-    SameSite=Strict cookie still guard every signed-in form."""
+    `Origin: null` says nothing — browsers send it on every form post under the service's
+    Referrer-Policy: no-referrer — so the CSRF token and the SameSite=Strict cookie are what
+    guard the signed-in forms; this check only adds a refusal when a header names another site."""
     host = request.headers.get("host", "")
     origin = request.headers.get("origin")
     if origin and origin != "null":

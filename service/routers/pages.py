@@ -48,6 +48,7 @@ from service.routers.page_auth import (
     current_session,
     safe_next,
     same_origin,
+    too_many_attempts,
     verify_token,
 )
 from service.schemas import MatchRequest, ReferralCreate
@@ -95,9 +96,6 @@ def render(request: Request, name: str, context: dict[str, Any], status_code: in
     context.setdefault("session", None)
     response = templates.TemplateResponse(request, name, context, status_code=status_code)
     response.headers["cache-control"] = "no-store"
-    # The middleware's no-referrer makes browsers send `Origin: null` on form posts; same-origin
-    # still sends nothing to other sites (map links) but lets the pages check where a form came from.
-    response.headers["referrer-policy"] = "same-origin"
     return response
 
 
@@ -247,7 +245,11 @@ async def login(request: Request, token: Annotated[str, Form(max_length=512)] = 
     page = {"next": target, "role_label": ROLE_LABELS[needed]}
     if not same_origin(request):
         return forbidden_form(request, None)
-    role = await verify_token(request, ctx, token) if token.strip() else None
+    if too_many_attempts(request, ctx):
+        return problem_page(request, 429, "少し時間をおいてください",
+                            "サインインの試行が多すぎます。1分ほど待ってからもう一度お試しください。",
+                            "Too many sign-in attempts. Please wait a minute and try again.")
+    role = await verify_token(ctx, token) if token.strip() else None
     if role is None:
         return render(request, "login.html", {**page, "error": (
             "トークンが正しくありません。配布されたトークンをそのまま貼り付けてください。",

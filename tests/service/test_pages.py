@@ -141,6 +141,15 @@ def test_wrong_token_shows_the_form_again_with_401(client):
     assert "set-cookie" not in r.headers
 
 
+def test_sign_in_attempts_are_rate_limited(tmp_path):
+    from tests.service.conftest import make_settings
+
+    settings = make_settings(tmp_path, rate_limit_per_minute=3)
+    with running(app_for(settings)) as c:
+        codes = [sign_in(c, f"guess-{i}", "/counsellor").status_code for i in range(4)]
+    assert codes == [401, 401, 401, 429]
+
+
 def test_counsellor_token_cannot_sign_in_to_admin(client):
     r = sign_in(client, COUNSELLOR_TOKEN, "/admin")
     assert r.status_code == 403 and "analyst" in r.text
