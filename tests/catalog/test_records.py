@@ -16,9 +16,12 @@ from catalog.records import (
 )
 
 
+BACKENDS = ("sqlite", "postgresql")
+
+
 @pytest.fixture()
-def engine(tmp_path):
-    engine = make_engine(f"sqlite:///{tmp_path / 'records.db'}")
+def engine(database_url):
+    engine = make_engine(database_url)
     ReferralStore(engine).create_schema()
     yield engine
     engine.dispose()
@@ -82,3 +85,26 @@ def test_match_log_round_trip(engine):
     assert got.needed_hour == 21 and got.age_band == "1-2歳" and got.created_at.tzinfo is not None
     assert store.count() == 1
     assert got.to_dict()["query_id"] == "q1"
+
+
+def test_records_of_one_municipality_are_invisible_to_another(engine):
+    tokyo, osaka = ReferralStore(engine, "131016"), ReferralStore(engine, "271004")
+    mine = tokyo.add("r-001", memo="夜間")
+    osaka.add("r-002")
+    assert [r.resource_id for r in tokyo.list()] == ["r-001"] and tokyo.count() == 1
+    assert mine.municipality_code == "131016"
+    with pytest.raises(ReferralNotFound):
+        osaka.get(mine.id)
+    with pytest.raises(ReferralNotFound):
+        osaka.set_outcome(mine.id, "connected")
+    assert tokyo.get(mine.id).outcome is None and osaka.outcome_counts() == {"pending": 1}
+    log_tokyo, log_osaka = MatchLogStore(engine, "131016"), log_store_osaka(engine)
+    log_tokyo.add(MatchLogEntry("q1", 1, ["daycare"], 0.5, "medium", None, "0-2", None, None, "none", [], 1))
+    log_osaka.add(MatchLogEntry("q2", 1, ["daycare"], 0.5, "medium", None, "0-2", None, None, "none", [], 1,
+                                municipality_code="271004"))
+    assert [e.query_id for e in log_tokyo.recent()] == ["q1"] and log_tokyo.count() == 1
+    assert [e.municipality_code for e in log_osaka.recent()] == ["271004"]
+
+
+def log_store_osaka(engine):
+    return MatchLogStore(engine).for_municipality("271004")

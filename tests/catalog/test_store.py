@@ -15,9 +15,20 @@ def res(i: int, **changes) -> Resource:
     return Resource(**(fields | changes))
 
 
+BACKENDS = ("sqlite", "postgresql")
+
+
 @pytest.fixture
-def store():
-    return CatalogStore.in_memory()
+def store(database_url):
+    store = CatalogStore(database_url)
+    store.create_schema()
+    yield store
+    store.engine.dispose()
+
+
+def test_in_memory_store_has_its_schema():
+    store = CatalogStore.in_memory()
+    assert store.versions() == [] and store.add_version([res(1)], source="a", activate=True).active
 
 
 def test_versions_and_atomic_activation(store):
@@ -49,14 +60,16 @@ def test_get_resource_and_not_found(store):
         store.get_resource("zzz")
 
 
-def test_payload_round_trips_through_the_database(tmp_path):
-    url = f"sqlite:///{tmp_path}/t.db"
+def test_payload_round_trips_through_the_database(database_url):
+    url = database_url
     first = CatalogStore(url)
     first.create_schema()
     items = [res(1, keywords=("あ", "い"), age_min_months=3, lat=34.1, night=True)]
     first.add_version(items, source="a", activate=True)
     second = CatalogStore(make_engine(url))  # a fresh process would see the same
     assert second.resources() == items
+    first.engine.dispose()
+    second.engine.dispose()
 
 
 def test_diff(store):
@@ -93,9 +106,7 @@ def test_a_failing_insert_leaves_no_version_behind(store):
         assert conn.execute(select(func.count()).select_from(ResourceRow)).scalar_one() == 0
 
 
-def test_readers_see_one_whole_version_while_activation_flips(tmp_path):
-    store = CatalogStore(f"sqlite:///{tmp_path}/flip.db")
-    store.create_schema()
+def test_readers_see_one_whole_version_while_activation_flips(store):
     v1 = store.add_version([res(i) for i in range(50)], source="a", activate=True)
     v2 = store.add_version([res(i) for i in range(10)], source="b")
     seen: set[int] = set()

@@ -1,52 +1,14 @@
-"""The store on PostgreSQL: the same code must run there (portable SQL only).
+"""PostgreSQL-only behaviour of the store (the shared suites run on both backends: BACKENDS)."""
 
-Uses TSUNAGU_TEST_POSTGRES_URL when set; otherwise starts a throwaway server with initdb/pg_ctl
-in a temporary folder (as the postgres user when run as root), and skips when neither is possible.
-"""
-
-import os
-import shutil
-import subprocess
-import tempfile
+import threading
 
 import pytest
+from sqlalchemy import text
 
 from catalog.model import Resource
 from catalog.store import CatalogStore
 
 pytestmark = pytest.mark.postgres
-
-
-def _run(args, as_postgres):
-    cmd = ["runuser", "-u", "postgres", "--", *args] if as_postgres else list(args)
-    subprocess.run(cmd, check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, timeout=60)
-
-
-@pytest.fixture(scope="module")
-def postgres_url():
-    if os.environ.get("TSUNAGU_TEST_POSTGRES_URL"):
-        yield os.environ["TSUNAGU_TEST_POSTGRES_URL"]
-        return
-    initdb, pg_ctl = shutil.which("initdb"), shutil.which("pg_ctl")
-    as_postgres = os.geteuid() == 0
-    if not initdb or not pg_ctl or (as_postgres and not shutil.which("runuser")):
-        pytest.skip("no PostgreSQL server binaries")
-    folder = tempfile.mkdtemp(prefix="tsunagu-pg-")
-    if as_postgres:
-        shutil.chown(folder, "postgres")
-    data, port = os.path.join(folder, "data"), str(56000 + os.getpid() % 1000)
-    try:
-        _run([initdb, "-D", data, "-A", "trust", "-U", "postgres"], as_postgres)
-        _run([pg_ctl, "-D", data, "-w", "-l", os.path.join(folder, "log"),
-              "-o", f"-p {port} -k {folder} -c listen_addresses=''", "start"], as_postgres)
-    except (subprocess.SubprocessError, OSError) as exc:
-        shutil.rmtree(folder, ignore_errors=True)
-        pytest.skip(f"cannot start PostgreSQL: {exc}")
-    try:
-        yield f"postgresql+psycopg://postgres@/postgres?host={folder}&port={port}"
-    finally:
-        _run([pg_ctl, "-D", data, "-m", "immediate", "stop"], as_postgres)
-        shutil.rmtree(folder, ignore_errors=True)
 
 
 def test_versions_activation_diff_and_rollback_on_postgres(postgres_url):
@@ -66,3 +28,21 @@ def test_versions_activation_diff_and_rollback_on_postgres(postgres_url):
     assert store.diff(v1.id, v2.id).changed == [("r2", ["name"])]
     store.engine.dispose()
     fresh.engine.dispose()
+
+
+def test_an_activation_waits_for_another_of_the_same_municipality(postgres_url):
+    """The advisory lock: a second activation blocks until the first commits, so an import that
+    activates cannot interleave with an activation and leave two versions on."""
+    store = CatalogStore(postgres_url, "131016")
+    v1 = store.add_version([Resource(id="a", name="a", category="daycare")], source="a", activate=True)
+    v2 = store.add_version([Resource(id="b", name="b", category="daycare")], source="b")
+    done = threading.Event()
+    with store.engine.begin() as conn:
+        conn.execute(text("SELECT pg_advisory_xact_lock(7465, 131016)"))  # what _flip_active takes
+        worker = threading.Thread(target=lambda: (store.activate(v2.id), done.set()))
+        worker.start()
+        assert not done.wait(0.5), "activation did not wait for the lock"
+    worker.join(10)
+    assert done.is_set() and store.active_version().id == v2.id
+    assert [v.active for v in store.versions()] == [False, True] and v1.id < v2.id
+    store.engine.dispose()
