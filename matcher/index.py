@@ -20,7 +20,7 @@ from scipy import sparse
 
 from catalog.model import Resource
 from catalog.taxonomy import Taxonomy
-from matcher.lexicon import DomainDictionary, TextViews, text_views
+from matcher.lexicon import CueHit, DomainDictionary, LexiconScanner, TextViews, text_views
 from matcher.normalize import normalize_text, to_katakana
 from matcher.scoring import SCORERS, score_query
 from matcher.tokenize import Token, terms, tokenize
@@ -32,19 +32,23 @@ class Analysis(NamedTuple):
     views: TextViews
     expansions: list[str]  # canonical wordings added by the domain dictionary
     terms: list[str]
+    cue_hits: list[CueHit]  # filled when analysed with a LexiconScanner (queries)
 
 
-def analyze(text: str, dictionary: DomainDictionary, document: bool = False) -> Analysis:
+def analyze(text: str, dictionary: DomainDictionary, document: bool = False, scanner: LexiconScanner | None = None) -> Analysis:
     """Normalise, tokenise and expand `text`. A catalog `document` is matched against the
     dictionary by spelling only: it is edited text, and it is analysed 100k times per build."""
     norm = normalize_text(text)
     tokens = tokenize(norm, normalized=True)
     views = TextViews(to_katakana(norm), "", "") if document else text_views(norm, tokens)
-    expansions = dictionary.canonicals_in(views, spelling_only=document)
+    if scanner is not None:
+        expansions, cue_hits = scanner.scan(views)
+    else:
+        expansions, cue_hits = dictionary.canonicals_in(views, spelling_only=document), []
     all_terms = terms(tokens)
     for phrase in expansions:
         all_terms.extend(_phrase_terms(phrase))
-    return Analysis(norm, tokens, views, expansions, all_terms)
+    return Analysis(norm, tokens, views, expansions, all_terms, cue_hits)
 
 
 @lru_cache(maxsize=100_000)

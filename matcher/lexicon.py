@@ -191,3 +191,21 @@ class CueLexicon:
                 seen.add((h.category, h.cue))
                 sums[h.category] += h.weight
         return {cat: 1.0 - math.exp(-s / 2.5) for cat, s in sums.items()}
+
+
+class LexiconScanner:
+    """The dictionary and the cue lexicon scanned in one pass over a query's three views (the
+    scan is the costliest step of understanding a long concern)."""
+
+    def __init__(self, dictionary: DomainDictionary, cues: CueLexicon):
+        self.dictionary, self.cues = dictionary, cues
+        dict_patterns = [p for _canonical, pats in dictionary.entries for p in pats]
+        self._split = len(dict_patterns)
+        self._finder = PhraseFinder(dict_patterns + [p for *_rest, p in cues.rows])
+
+    def scan(self, views: TextViews) -> tuple[list[str], list[CueHit]]:
+        found = self._finder.find(views)
+        owners = sorted({self.dictionary._owner[pid] for pid in found if pid < self._split})
+        hits = [CueHit(*self.cues.rows[pid - self._split][:3]) for pid in sorted(found) if pid >= self._split]
+        return [self.dictionary.entries[k][0] for k in owners], hits
+

@@ -25,7 +25,7 @@ from catalog.taxonomy import Taxonomy, load_taxonomy
 from matcher.concern import Concern
 from matcher.contacts import contacts_for, safety_block
 from matcher.index import LexicalIndex, analyze
-from matcher.lexicon import CueLexicon, DomainDictionary
+from matcher.lexicon import CueLexicon, DomainDictionary, LexiconScanner
 from matcher.needs import NONE, NeedModel, NeedScore, combine, training_docs
 from matcher.safety import assess
 from matcher.settings import MatcherSettings
@@ -120,6 +120,7 @@ class Matcher:
         self.index = index
         self.model = model
         self.contacts_override_path = contacts_override_path
+        self.scanner = LexiconScanner(dictionary, cues)
         self.by_category: dict[str, list[int]] = {}
         for i, r in enumerate(resources):
             for code in r.categories:
@@ -178,8 +179,8 @@ class Matcher:
 
     # -- understanding -------------------------------------------------------------------------
     def understand(self, text: str):
-        analysis = analyze(text, self.dictionary)
-        hits = self.cues.hits(analysis.views)
+        analysis = analyze(text, self.dictionary, scanner=self.scanner)
+        hits = analysis.cue_hits
         model_probs = self.model.predict(_char_text(analysis), _term_text(analysis))
         needs = combine(
             model_probs, CueLexicon.scores(hits), self.taxonomy.codes, self.settings.model_scale, self.settings.cue_weight

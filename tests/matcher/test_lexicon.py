@@ -40,3 +40,14 @@ def test_long_latin_cue_matches_as_stem():
     lex = CueLexicon([("development_consultation", "autis", 2.0)])
     assert lex.hits(text_views("my son is autistic"))
     assert lex.hits(text_views("I have a nautilus")) == []
+
+
+def test_one_pass_scanner_equals_separate_lookups():
+    from matcher.lexicon import LexiconScanner
+
+    d = DomainDictionary([("ファミリーサポートセンター", ["ファミサポ"]), ("放課後児童クラブ", ["学童"])])
+    lex = CueLexicon([("family_support_center", "送迎", 2.0), ("after_school_club", "学童", 2.5)])
+    views = text_views("がくどうのあとの送迎をふぁみさぽに頼みたい")
+    canonicals, hits = LexiconScanner(d, lex).scan(views)
+    assert canonicals == d.canonicals_in(views)
+    assert hits == lex.hits(views)
