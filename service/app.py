@@ -43,6 +43,7 @@ from service.state import CatalogState, Snapshot, TenantStates, build_matcher
 from service.tenancy import MunicipalityMiddleware
 
 log = logging.getLogger("tsunagu.app")
+SHUTDOWN_WAIT_SECONDS = 5.0
 
 API_DESCRIPTION = """
 tsunagu（つなぐ）matches a family's concern to the local child-rearing services that can help.
@@ -119,10 +120,13 @@ def refresh_catalogs(ctx: AppContext) -> None:
             state.load_active(ctx.tenant(code).store)
 
 
-async def _poll_catalog(ctx: AppContext) -> None:
-    """Pick up versions activated by another worker, host or the CLI."""
+async def _poll_catalog(ctx: AppContext, stop: asyncio.Event) -> None:
+    """Pick up versions activated by another worker, host or the CLI (until `stop` is set)."""
     while True:
-        await asyncio.sleep(ctx.settings.catalog_poll_seconds)
+        with contextlib.suppress(TimeoutError):
+            await asyncio.wait_for(stop.wait(), ctx.settings.catalog_poll_seconds)
+        if stop.is_set():
+            return
         try:
             await run_in_threadpool(refresh_catalogs, ctx)
         except Exception as exc:  # noqa: BLE001 — keep serving the current catalog
@@ -145,11 +149,17 @@ def create_app(settings: Settings | None = None, *, matcher_builder: Callable[..
         loader = asyncio.create_task(_initial_load(ctx))
         if ctx.match_log is not None:
             ctx.match_log.start()
-        poller = asyncio.create_task(_poll_catalog(ctx)) if settings.catalog_poll_seconds > 0 else None
+        stop = asyncio.Event()
+        poller = asyncio.create_task(_poll_catalog(ctx, stop)) if settings.catalog_poll_seconds > 0 else None
         try:
             yield
         finally:
-            loader.cancel()  # a build already running in its thread finishes on its own
+            # Let database work running in a thread end before the engine is disposed (or it
+            # would open connections in a fresh pool that nobody closes); a long index build is
+            # left to finish on its own.
+            stop.set()
+            await asyncio.wait([t for t in (loader, poller) if t is not None], timeout=SHUTDOWN_WAIT_SECONDS)
+            loader.cancel()
             if poller is not None:
                 poller.cancel()
                 with contextlib.suppress(asyncio.CancelledError):

@@ -111,8 +111,9 @@ def _no_real_environment(monkeypatch):
 
 
 @pytest.fixture()
-def settings(tmp_path) -> Settings:
-    return make_settings(tmp_path)
+def settings(tmp_path, database_url) -> Settings:
+    """SQLite, or both backends in modules that set BACKENDS (tests/conftest.py)."""
+    return make_settings(tmp_path, database_url=database_url)
 
 
 @pytest.fixture()

@@ -10,6 +10,8 @@ import pytest
 from catalog.export import export_csv
 from tests.service.conftest import ANALYST, COUNSELLOR, SAMPLE, app_for, make_settings, seed_catalog, running
 
+BACKENDS = ("sqlite", "postgresql")  # the API suites run on both (tests/conftest.py)
+
 NEW_HALL = SAMPLE[5].replace(id="r-hall-2", name="北児童館", service_areas=("北部",))
 V2 = [*SAMPLE[:4], SAMPLE[4].replace(description="ことばや発達の相談（予約制）"), NEW_HALL]  # drops r-hall, r-189
 

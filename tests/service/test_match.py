@@ -6,6 +6,8 @@ import pytest
 
 from tests.service.conftest import app_for, make_settings, seed_catalog, running
 
+BACKENDS = ("sqlite", "postgresql")  # the API suites run on both (tests/conftest.py)
+
 CONCERN = "夜中だけど、親を病院に連れて行くので、子どもをあずかってほしい"
 
 

@@ -6,6 +6,8 @@ import pytest
 
 from tests.service.conftest import ANALYST, COUNSELLOR, auth
 
+BACKENDS = ("sqlite", "postgresql")  # the API suites run on both (tests/conftest.py)
+
 
 def count(client) -> int:
     return client.get("/api/v1/referrals", headers=COUNSELLOR).json()["total"]

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import pytest
 
+BACKENDS = ("sqlite", "postgresql")  # the API suites run on both (tests/conftest.py)
+
 
 def ids(response) -> set[str]:
     assert response.status_code == 200, response.text
