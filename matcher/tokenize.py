@@ -21,7 +21,7 @@ from matcher.normalize import normalize_text, to_katakana
 CONTENT_POS = frozenset({"名詞", "動詞", "形容詞", "形状詞", "副詞", "接頭辞", "接尾辞", "代名詞", "感動詞"})
 # Very frequent words that carry no need on their own.
 STOP_LEMMAS = frozenset(
-    "為る 居る 有る 成る 言う 思う 見る 来る 行く 出来る 事 物 所 方 時 様 感じ 気 其れ 此れ 私 僕 俺 うち 家 今 人 達 さん ちゃん くん 等 的 中 前 後 ない 無い 良い いい よい 本当 ちょっと 少し 凄い すごい もう まだ 一 二 何 誰 どう 如何 此の 其の あの この その".split()
+    "為る 居る 有る 成る 言う 思う 見る 来る 行く 出来る 事 物 所 方 時 様 感じ 気 其れ 此れ 私 僕 俺 うち 家 今 人 達 さん ちゃん くん 等 的 中 前 後 ない 無い 良い いい よい 本当 ちょっと 少し 凄い すごい もう まだ 一 二 何 誰 どう 如何 此の 其の あの この その 欲しい 下さる 頂く 貰う 呉れる 遣る 置く 仕舞う".split()
 )
 
 _local = threading.local()
