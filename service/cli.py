@@ -13,9 +13,9 @@ app = typer.Typer(
 
 
 def _register_commands() -> None:
-    from service.commands import catalog_commands, match_commands, analyst_commands, server_commands
+    from service.commands import analyst_commands, catalog_commands, db_commands, match_commands, server_commands
 
-    for module in (catalog_commands, match_commands, analyst_commands, server_commands):
+    for module in (catalog_commands, match_commands, analyst_commands, server_commands, db_commands):
         module.register(app)
 
 

@@ -32,7 +32,10 @@ def database_url() -> str:
 
 
 def _store() -> CatalogStore:
-    store = CatalogStore(database_url())
+    """The store of TSUNAGU_DEFAULT_MUNICIPALITY (set it to import for another municipality)."""
+    from service.settings import Settings
+
+    store = CatalogStore(database_url(), Settings().default_municipality)
     store.create_schema()
     return store
 

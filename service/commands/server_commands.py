@@ -37,6 +37,7 @@ def serve_command(
             f"開発用トークン (development tokens): {settings.dev_tokens_path.resolve()}  "
             "— Authorization: Bearer <token> で送ってください (send as a bearer header)"
         )
+    _migrate(settings.database_url)  # once, before the workers start (they would all try)
     console.print(f"tsunagu: http://{host}:{port}/  API docs: http://{host}:{port}/docs  ({settings.environment})")
     uvicorn.run(
         "service.app:create_app",
@@ -47,6 +48,22 @@ def serve_command(
         access_log=False,  # uvicorn's access log prints raw paths; tsunagu.access logs route templates
         log_level="info",
     )
+
+
+def _migrate(url: str) -> None:
+    from sqlalchemy.exc import SQLAlchemyError
+
+    from catalog.db import make_engine
+    from catalog.schema import upgrade_schema
+
+    engine = make_engine(url)
+    try:
+        upgrade_schema(engine)
+    except SQLAlchemyError as exc:  # the workers report it on /readyz and retry
+        _console(stderr=True).print(f"データベースに接続できません (cannot reach the database): {type(exc).__name__}",
+                                    style="yellow")
+    finally:
+        engine.dispose()
 
 
 def hash_token_command(
