@@ -75,7 +75,8 @@ def build_context(settings: Settings, matcher_builder: Callable[..., Any] = buil
                             on_swap=on_swap, shared=shared)
 
     tenants = TenantStates(settings.default_municipality, make_state, max_loaded=settings.max_loaded_municipalities)
-    match_log = MatchLogWriter(MatchLogStore(engine)) if settings.log_match_requests else None
+    match_log = (MatchLogWriter(MatchLogStore(engine, settings.default_municipality))
+                 if settings.log_match_requests else None)
     return AppContext(
         settings=settings, engine=engine, store=store, state=tenants.get(settings.default_municipality),
         referrals=ReferralStore(engine, settings.default_municipality),

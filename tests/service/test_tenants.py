@@ -141,3 +141,19 @@ def test_a_new_shared_version_reaches_every_municipality_and_lru_bounds_memory(t
         r = client.get("/api/v1/resources/r-8000", headers={"X-Tsunagu-Municipality": TOKYO})
         assert r.status_code == 200
     shared.engine.dispose()
+
+
+def test_a_default_municipality_other_than_000000_owns_unnamed_requests(tmp_path, database_url):
+    settings = make_settings(tmp_path, database_url=database_url, default_municipality=TOKYO)
+    store = CatalogStore(settings.database_url, TOKYO)
+    store.create_schema()
+    store.add_version(local(TOKYO, "東京"), source="tokyo", activate=True)
+    store.for_municipality("000000").add_version(SAMPLE, source="shared", activate=True)
+    with running(app_for(settings)) as client:
+        assert client.post("/api/v1/match", json={"text": "子どもを預けたい"}).status_code == 200
+        assert client.get("/readyz").json()["municipality"] == TOKYO
+        assert client.get("/api/v1/catalog/versions", headers=ANALYST).json()[0]["source"] == "tokyo"
+        ctx = client.app.state.context
+        assert ctx.match_log.flush()
+        assert MatchLogStore(ctx.engine, TOKYO).count() == 1 and MatchLogStore(ctx.engine).count() == 0
+    store.engine.dispose()
