@@ -237,14 +237,17 @@ def unmet_needs(rows: Iterable[Any], resources: Iterable[Resource] | None = None
 # ---- reading the log -------------------------------------------------------------------------
 
 
-def read_match_log(engine, since: date | datetime | None = None) -> list[MatchLogEntry]:
-    """Match-log rows written at or after `since` (all without), oldest first."""
+def read_match_log(engine, since: date | datetime | None = None, municipality: str | None = None) -> list[MatchLogEntry]:
+    """Match-log rows written at or after `since` (all without), oldest first; only
+    `municipality`'s rows when given (one municipality never sees another's log)."""
     from sqlalchemy import select
     from sqlalchemy.orm import Session
 
     from catalog.records import MatchLogRow, _aware
 
     query = select(MatchLogRow).order_by(MatchLogRow.id)
+    if municipality is not None:
+        query = query.where(MatchLogRow.municipality_code == municipality)
     moment = _since_moment(since)
     if moment is not None:
         query = query.where(MatchLogRow.created_at >= moment.astimezone(timezone.utc))

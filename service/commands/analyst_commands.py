@@ -156,7 +156,7 @@ def unmet_needs_command(
 
         store = _store()
         create_record_tables(store.engine)
-        rows = read_match_log(store.engine, start)
+        rows = read_match_log(store.engine, start, municipality=store.municipality)
     report = unmet_needs(rows, resources, since=start, min_count=min_count)
     if as_json:
         _print_json(report.to_dict())

@@ -105,6 +105,6 @@ def unmet(
     min_count: Annotated[int, Query(ge=1, le=10_000, description="Smallest count listed as unmet.")] = 1,
 ) -> UnmetNeedsResponse:
     snapshot = ctx.state.snapshot  # without a catalog the report still counts demand
-    rows = read_match_log(ctx.engine, since)
+    rows = read_match_log(ctx.engine, since, municipality=ctx.store.municipality)
     report = unmet_needs(rows, snapshot.resources if snapshot else None, since=since, min_count=min_count)
     return UnmetNeedsResponse(catalog_version=snapshot.version_id if snapshot else None, **report.to_dict())

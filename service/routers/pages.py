@@ -666,7 +666,7 @@ async def admin_unmet(request: Request) -> Response:
     snapshot = ctx.state.snapshot
 
     def build():
-        return unmet_needs(read_match_log(ctx.engine), snapshot.resources if snapshot else None)
+        return unmet_needs(read_match_log(ctx.engine, municipality=ctx.store.municipality), snapshot.resources if snapshot else None)
 
     report = await run_in_threadpool(build)
     taxonomy = load_taxonomy()

@@ -84,3 +84,14 @@ def test_read_match_log_since(tmp_path):
     assert [e.query_id for e in read_match_log(engine)] == ["q1", "q2"]
     assert [e.query_id for e in read_match_log(engine, date(2026, 6, 1))] == ["q2"]
     engine.dispose()
+
+
+def test_read_match_log_keeps_to_one_municipality(tmp_path):
+    engine = make_engine(f"sqlite:///{tmp_path / 'log.db'}")
+    create_record_tables(engine)
+    MatchLogStore(engine, "131016").add_many([entry(1, ["a"])])
+    MatchLogStore(engine, "352071").add_many([entry(2, ["b"])])
+    assert [e.query_id for e in read_match_log(engine, municipality="131016")] == ["q1"]
+    assert [e.query_id for e in read_match_log(engine, municipality="352071")] == ["q2"]
+    assert len(read_match_log(engine)) == 2
+    engine.dispose()
