@@ -31,9 +31,9 @@ from catalog.records import MatchLogStore, ReferralStore
 from catalog.store import CatalogStore, active_versions
 from service.deps import AppContext
 from service.errors import install_error_handlers
-from service.logging import AccessLogMiddleware, configure_logging
+from service.logging import configure_logging, log_request
 from service.match_log import MatchLogWriter
-from service.metrics import Metrics, MetricsMiddleware
+from service.metrics import Metrics, RequestObserverMiddleware
 from service.middleware import BodySizeLimitMiddleware, SecurityHeadersMiddleware
 from service.ratelimit import SlidingWindowLimiter
 from service.routers import analytics, catalog_admin, health, match, pages, referrals, resources
@@ -189,8 +189,7 @@ def create_app(settings: Settings | None = None, *, matcher_builder: Callable[..
     if settings.cors_origins:
         app.add_middleware(CORSMiddleware, allow_origins=settings.cors_origins,
                            allow_methods=["GET", "POST", "PATCH"], allow_headers=["Authorization", "Content-Type"])
-    app.add_middleware(AccessLogMiddleware)
-    app.add_middleware(MetricsMiddleware, metrics=ctx.metrics)
+    app.add_middleware(RequestObserverMiddleware, observers=[log_request, ctx.metrics.observe_request])
     # Outermost: strips /m/{code} before routing, so metrics and logs see the route itself.
     app.add_middleware(MunicipalityMiddleware, default=settings.default_municipality,
                        allowed=settings.municipalities and [*settings.municipalities, settings.shared_municipality])

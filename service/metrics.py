@@ -7,6 +7,7 @@ bands and safety levels: never a raw path, query string or any text a family typ
 from __future__ import annotations
 
 import time
+from typing import Callable
 
 from prometheus_client import CONTENT_TYPE_LATEST, CollectorRegistry, Counter, Gauge, Histogram, generate_latest
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
@@ -55,6 +56,10 @@ class Metrics:
         for band in CONFIDENCE_BANDS:  # present from the start, so dashboards see zeros
             self.match_confidence.labels(band)
 
+    def observe_request(self, route: str, method: str, status: int, seconds: float) -> None:
+        self.requests.labels(route, method, str(status)).inc()
+        self.latency.labels(route, method).observe(seconds)
+
     def observe_match(self, confidence: float, safety_level: str) -> None:
         self.match_confidence.labels(confidence_band(confidence)).inc()
         self.match_safety.labels(safety_level).inc()
@@ -63,12 +68,13 @@ class Metrics:
         return generate_latest(self.registry), CONTENT_TYPE_LATEST
 
 
-class MetricsMiddleware:
-    """Counts and times every HTTP request by the route template the router matched."""
+class RequestObserverMiddleware:
+    """Times every HTTP request and tells each observer its route template, method, status and
+    seconds (the access log and the metrics both observe requests this way)."""
 
-    def __init__(self, app: ASGIApp, metrics: Metrics):
+    def __init__(self, app: ASGIApp, observers: list[Callable[[str, str, int, float], None]]):
         self.app = app
-        self.metrics = metrics
+        self.observers = observers
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -86,7 +92,6 @@ class MetricsMiddleware:
         try:
             await self.app(scope, receive, send_wrapper)
         finally:
-            route = route_template(scope)
-            method = scope["method"]
-            self.metrics.requests.labels(route, method, str(status)).inc()
-            self.metrics.latency.labels(route, method).observe(time.perf_counter() - start)
+            route, seconds = route_template(scope), time.perf_counter() - start
+            for observe in self.observers:
+                observe(route, scope["method"], status, seconds)
