@@ -104,8 +104,12 @@ class Metrics(NamedTuple):
     area_violations: int
     time_violations: int
 
-    def as_dict(self) -> dict[str, float]:
-        return {k: (round(v, 4) if isinstance(v, float) else v) for k, v in self._asdict().items()}
+    def as_dict(self) -> dict[str, float | None]:
+        """Rounded; a metric with nothing to measure (no crisis line in the split) is None."""
+        return {
+            k: (None if isinstance(v, float) and math.isnan(v) else round(v, 4) if isinstance(v, float) else v)
+            for k, v in self._asdict().items()
+        }
 
 
 RankFn = Callable[[Concern], Ranked]

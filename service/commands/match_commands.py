@@ -136,7 +136,7 @@ def _metrics_table(title: str, rows: dict[str, dict]) -> Table:
         cells = []
         for key, _label in METRIC_COLUMNS:
             value = metrics[key]
-            cells.append(f"{value:.3f}" if isinstance(value, float) else str(value))
+            cells.append("–" if value is None else f"{value:.3f}" if isinstance(value, float) else str(value))
         table.add_row(name, *cells)
     return table
 
@@ -171,7 +171,7 @@ def eval_command(
     as_json: bool = typer.Option(False, "--json", help="Print JSON instead of tables."),
 ) -> None:
     """マッチングの精度を評価する (score the matcher and the built-in baselines on graded gold concerns)."""
-    console = Console()
+    console = Console(width=160)  # the metrics table is wide; keep it readable when piped
     resources = load_catalog_for_matching(catalog, Console(stderr=True))
     gold = list(_read_queries(queries, Console(stderr=True)))
     if compare:
@@ -182,22 +182,36 @@ def eval_command(
     safety_path = safety_queries or (DEFAULT_SAFETY_GOLD if DEFAULT_SAFETY_GOLD.exists() else None)
     safety = _safety_metrics(safety_path) if safety_path else None
     if as_json:
-        print(json.dumps({"catalog": str(catalog), "queries": str(queries), "metrics": output, "safety": safety}, ensure_ascii=False, indent=2))
+        safety_json = _plain(safety) if safety is not None else None
+        print(json.dumps({"catalog": str(catalog), "queries": str(queries), "metrics": output, "safety": safety_json}, ensure_ascii=False, indent=2))
         return
     console.print(f"catalog: {catalog} ({len(resources)} resources)   queries: {queries} ({len(gold)})")
     for split, systems in output.items():
         n = next(iter(systems.values()))["n"]
         console.print(_metrics_table(f"split: {split} (n={n})", systems))
-    if safety:
-        console.print(f"safety set {safety_path}: " + json.dumps(safety, ensure_ascii=False))
+    if safety is not None:
+        from matcher.safety import format_safety_metrics
+
+        console.print(f"safety set: {safety_path}")
+        console.print(format_safety_metrics(safety))
 
 
-def _safety_metrics(path: Path) -> dict | None:
+def _safety_metrics(path: Path):
     from matcher.safety import evaluate_safety
 
     lines = [json.loads(x) for x in path.read_text(encoding="utf-8").splitlines() if x.strip()]
-    metrics = evaluate_safety(lines)
-    return metrics._asdict() if hasattr(metrics, "_asdict") else dict(metrics)
+    return evaluate_safety(lines)
+
+
+def _plain(value):
+    """NamedTuples (nested) as JSON objects."""
+    if hasattr(value, "_asdict"):
+        return {k: _plain(v) for k, v in value._asdict().items()}
+    if isinstance(value, dict):
+        return {k: _plain(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_plain(v) for v in value]
+    return value
 
 
 def _compare(resources, gold, paths: tuple[Path, Path], console: Console, as_json: bool) -> None:
@@ -207,7 +221,10 @@ def _compare(resources, gold, paths: tuple[Path, Path], console: Console, as_jso
     changes = {}
     for split in a_report:
         a, b = a_report[split]["tsunagu"].as_dict(), b_report[split]["tsunagu"].as_dict()
-        changes[split] = {k: {"A": a[k], "B": b[k], "delta": round(b[k] - a[k], 4)} for k, _ in METRIC_COLUMNS}
+        changes[split] = {
+            k: {"A": a[k], "B": b[k], "delta": None if a[k] is None or b[k] is None else round(b[k] - a[k], 4)}
+            for k, _ in METRIC_COLUMNS
+        }
     better, worse = [], []
     for qid, row_a in a_rows.items():
         row_b = b_rows.get(qid, {})
@@ -223,7 +240,8 @@ def _compare(resources, gold, paths: tuple[Path, Path], console: Console, as_jso
             table.add_column(col, justify="right")
         for key, label in METRIC_COLUMNS:
             m = metrics[key]
-            table.add_row(label, f"{m['A']}", f"{m['B']}", f"{m['delta']:+}")
+            delta = "–" if m["delta"] is None else f"{m['delta']:+}"
+            table.add_row(label, f"{m['A']}", f"{m['B']}", delta)
         console.print(table)
     console.print(f"良くなった質問 (better): {len(better)}   悪くなった質問 (worse): {len(worse)}")
     for entry in sorted(worse, key=lambda e: e["B"] - e["A"])[:15]:
