@@ -4,8 +4,6 @@ explain → confidence. Safety triage runs on every concern and its contacts com
 
 from __future__ import annotations
 
-import math
-from datetime import datetime
 from typing import Any, Callable, Iterable, NamedTuple
 
 import numpy as np
@@ -30,7 +28,6 @@ from matcher.needs import NONE, NeedModel, NeedScore, combine, training_docs
 from matcher.safety import assess
 from matcher.settings import MatcherSettings
 from matcher.situation import Situation, read_situation
-from matcher.tokenize import reading_string
 
 # Categories whose suggestion depends strongly on the child's age: ask for it when missing.
 AGE_SENSITIVE_GROUPS = frozenset({"あずける", "保育園・幼稚園", "発達・障害"})

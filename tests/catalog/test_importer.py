@@ -2,7 +2,7 @@ import pytest
 
 from catalog.errors import UnsupportedFormat
 from catalog.importer import format_names, read_catalog, register_format
-from tests.catalog.helpers import HEADER, catalog_csv, good_row
+from tests.catalog.helpers import catalog_csv, good_row
 
 
 def codes(result):

@@ -10,7 +10,6 @@ from __future__ import annotations
 from collections import Counter
 from importlib import resources
 
-import pytest
 
 from catalog.taxonomy import load_taxonomy
 from matcher.normalize import normalize_text
