@@ -200,16 +200,17 @@ class Matcher:
         lexical = self.index.score(analysis.terms)
         lex_max = float(lexical.max()) if lexical.size and lexical.max() > 0 else 1.0
         need_vec = np.array([need_of.get(code, 0.0) for code in self._codes])
-        # Vectorised pre-score over the whole catalog; conditions are checked on the best few
-        # hundred only, which keeps a 100k catalog within milliseconds.
+        # Vectorised pre-score over the whole catalog; conditions are checked on the best
+        # CANDIDATES only, which keeps a 100k catalog within milliseconds.
         primary = need_vec[self._primary]
         secondary = self._secondary_need(need_vec)
         need_score = np.maximum(primary, secondary)
         pre = s.need_weight * need_score + s.lexical_weight * (lexical / lex_max)
-        if age is not None and len(pre):
-            # Age is the commonest hard condition: demote failures before the candidate cut.
-            too_young = self._age_min > age
-            too_old = self._age_max < age
+        if concern.child_age_months is not None and len(pre):
+            # A given age is the commonest hard condition: demote failures before the candidate
+            # cut (an age read from the text is a soft condition, weighed after the cut).
+            too_young = self._age_min > concern.child_age_months
+            too_old = self._age_max < concern.child_age_months
             pre = pre - 1.0 * (too_young | too_old)
         k = min(len(pre), max(CANDIDATES, top * 5))
         candidates = np.argpartition(-pre, k - 1)[:k] if k < len(pre) else np.arange(len(pre))
