@@ -34,12 +34,19 @@ JST = ZoneInfo("Asia/Tokyo")
 router = APIRouter(prefix="/api/v1", tags=["match"])
 
 
-def unknown_area(area: str, known: tuple[str, ...]) -> InvalidInput:
-    listed = "、".join(known[:50])
-    return InvalidInput(
+def resolve_area(snapshot, area: str | None) -> str | None:
+    """The catalog's spelling of a named area; InvalidInput listing the known ones otherwise.
+    A catalog that names no areas accepts any."""
+    if area is None or not snapshot.areas:
+        return area
+    known = snapshot.known_area(area)
+    if known is not None:
+        return known
+    listed = "、".join(snapshot.areas[:50])
+    raise InvalidInput(
         f"地区「{area}」はカタログにありません。次のいずれかを指定してください：{listed}",
-        f"Unknown area {area!r}. Use one of the areas in the catalog: {', '.join(known[:50])}",
-        details=[{"field": "area", "code": "unknown_area", "known_areas": list(known)}],
+        f"Unknown area {area!r}. Use one of the areas in the catalog: {', '.join(snapshot.areas[:50])}",
+        details=[{"field": "area", "code": "unknown_area", "known_areas": list(snapshot.areas)}],
     )
 
 
@@ -65,12 +72,7 @@ async def match(body: MatchRequest, ctx: ContextDep, snapshot: SnapshotDep) -> M
             f"The concern is too long ({len(body.text)} characters); keep it within {limit}.",
             details=[{"field": "text", "code": "text_too_long", "max_length": limit}],
         )
-    area = body.area
-    if area is not None and snapshot.areas:
-        known = snapshot.known_area(area)
-        if known is None:
-            raise unknown_area(area, snapshot.areas)
-        area = known
+    area = resolve_area(snapshot, body.area)
     try:
         concern = Concern(
             text=body.text, child_age_months=body.child_age_months, pregnant=body.pregnant, area=area,

@@ -16,7 +16,7 @@ from catalog.taxonomy import load_taxonomy
 from matcher.normalize import normalize_text
 from service.deps import RateLimitDep, SnapshotDep, TenantDep
 from service.errors import InvalidInput, NotFound
-from service.routers.match import as_jst, unknown_area
+from service.routers.match import as_jst, resolve_area
 from service.routers.responses import error_responses
 from service.schemas import LANGUAGE_PATTERN, MAX_AGE_MONTHS, CategoryPublic, ResourcePage, ResourcePublic
 
@@ -56,11 +56,7 @@ def list_resources(
                 details=[{"field": "category", "code": "unknown_category"}],
             )
         code = found.code
-    if area is not None and snapshot.areas:
-        known = snapshot.known_area(area)
-        if known is None:
-            raise unknown_area(area, snapshot.areas)
-        area = known
+    area = resolve_area(snapshot, area)
     needle = normalize_text(q) if q else ""
     at = as_jst(open_at)
     haystacks = snapshot.haystacks if needle else None
