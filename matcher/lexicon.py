@@ -17,6 +17,8 @@ from importlib import resources
 from pathlib import Path
 from typing import Iterable, NamedTuple
 
+import ahocorasick
+
 from matcher.normalize import fold_reading, normalize_text, to_katakana
 from matcher.tokenize import reading_string, tokenize
 
@@ -80,48 +82,47 @@ def _word_bounded(text: str, pos: int, phrase: str) -> bool:
 class PhraseFinder:
     """Finds which of many patterns occur in a text, in time linear in the text length.
 
-    Each view keeps a hash of its phrases and, per first character, the lengths of the phrases
-    that start with it; each text position is looked up once per such length. A dependency-free
-    stand-in for Aho–Corasick, fast enough for lexicons of a few thousand entries.
+    Each view (spelling, reading, loose reading) has an Aho–Corasick automaton (pyahocorasick, C)
+    over its phrases: one pass over the text reports every occurrence of every phrase, overlapping
+    ones and phrases inside longer phrases included. The pure-Python lookup per position and
+    phrase length it replaces cost ~1.5 ms on a 300-character concern, most of a query's budget.
     """
 
     def __init__(self, patterns: list[Pattern]):
         self.size = len(patterns)
-        self.views: list[tuple[dict[str, list[int]], dict[str, tuple[int, ...]]]] = []
+        self.views: list[ahocorasick.Automaton | None] = []
         for field, min_len in (("kana", 1), ("reading", MIN_READING_MATCH), ("loose", MIN_LOOSE_MATCH)):
             table: dict[str, list[int]] = defaultdict(list)
             for pid, p in enumerate(patterns):
                 phrase = getattr(p, field)
                 if len(phrase) >= min_len:
                     table[phrase].append(pid)
-            lengths: dict[str, set[int]] = defaultdict(set)
-            for phrase in table:
-                lengths[phrase[0]].add(len(phrase))
-            self.views.append((dict(table), {ch: tuple(sorted(ls)) for ch, ls in lengths.items()}))
-
-    @staticmethod
-    def _scan(text: str, table: dict[str, list[int]], lengths_by_char: dict[str, tuple[int, ...]], found: set[int]) -> None:
-        n = len(text)
-        lookup, lengths_of = table.get, lengths_by_char.get  # locals: this loop is hot
-        for pos, ch in enumerate(text):
-            lengths = lengths_of(ch)
-            if lengths is None:
-                continue
-            for length in lengths:
-                end = pos + length
-                if end > n:
-                    break
-                pids = lookup(text[pos:end])
-                if pids and _word_bounded(text, pos, text[pos:end]):
-                    found.update(pids)
+            self.views.append(_automaton(table))
 
     def find(self, views: TextViews, spelling_only: bool = False) -> set[int]:
         """Pattern ids found; `spelling_only` skips the reading views (edited catalog text has
         no typing slips, and the reading scans are two thirds of the cost)."""
         found: set[int] = set()
-        for text, (table, lengths) in zip(views[:1] if spelling_only else views, self.views):
-            self._scan(text, table, lengths, found)
+        for text, automaton in zip(views[:1] if spelling_only else views, self.views):
+            if automaton is None or not text:
+                continue
+            for end, (pids, phrase, latin) in automaton.iter(text):
+                if not latin or _word_bounded(text, end + 1 - len(phrase), phrase):
+                    found.update(pids)
         return found
+
+
+def _automaton(table: dict[str, list[int]]) -> ahocorasick.Automaton | None:
+    """phrase → (pattern ids, phrase, whether it starts with a Latin letter and so must be
+    checked for word boundaries); None when the view has no phrase (an empty automaton cannot
+    be searched)."""
+    if not table:
+        return None
+    automaton = ahocorasick.Automaton()
+    for phrase, pids in table.items():
+        automaton.add_word(phrase, (tuple(pids), phrase, phrase[0].isascii() and phrase[0].isalpha()))
+    automaton.make_automaton()
+    return automaton
 
 
 class DomainDictionary:
