@@ -25,6 +25,8 @@ from importlib import resources
 from itertools import product
 from typing import Iterable, NamedTuple, Sequence
 
+import ahocorasick
+
 from matcher.normalize import normalize_text, to_katakana
 from matcher.tokenize import Token, tokenize
 
@@ -101,7 +103,7 @@ class _Cue:
     level: str
     surface: tuple[re.Pattern, ...]
     kana: tuple[re.Pattern, ...]
-    surface_keys: frozenset[str]  # first one or two characters of every form: a cheap prefilter
+    surface_keys: frozenset[str]  # first one or two characters of every form: where a match starts
     kana_keys: frozenset[str]
     kanji: frozenset[str]  # kanji of all spellings: a reading match may only show these
     contexts: tuple[tuple[str, str], ...]  # (group, effect)
@@ -113,6 +115,23 @@ class _Cue:
 class _Lexicon:
     cues: tuple[_Cue, ...]
     contexts: dict[str, _Context] = field(default_factory=dict)
+    # The cues' keys (surface, kana), each → (its length, the indices of the cues that have it).
+    surface_keys: ahocorasick.Automaton | None = None
+    kana_keys: ahocorasick.Automaton | None = None
+
+
+def _key_finder(keys_per_cue: Iterable[frozenset[str]]) -> ahocorasick.Automaton | None:
+    owners: dict[str, list[int]] = {}
+    for i, keys in enumerate(keys_per_cue):
+        for key in keys:
+            owners.setdefault(key, []).append(i)
+    if not owners:
+        return None
+    finder = ahocorasick.Automaton()
+    for key, cue_ids in owners.items():
+        finder.add_word(key, (len(key), tuple(cue_ids)))
+    finder.make_automaton()
+    return finder
 
 
 def _rows(filename: str) -> list[dict[str, str]]:
@@ -312,7 +331,9 @@ def _lexicon() -> _Lexicon:
         kinds = tuple(k.strip() for k in row["kind"].split(",") if k.strip())
         kanji = frozenset(ch for ch in row["forms"] + "".join(w for g in re.findall(r"\{(\w+)\}", row["forms"]) for w in words[g]) if _KANJI_RE.match(ch))
         cues.append(_Cue(row["id"], kinds, row["level"], surface, kana, surface_keys, kana_keys, kanji, tuple(ctx), requires, row["reason"]))
-    return _Lexicon(tuple(cues), contexts)
+    return _Lexicon(
+        tuple(cues), contexts, _key_finder(c.surface_keys for c in cues), _key_finder(c.kana_keys for c in cues)
+    )
 
 
 # ---------------------------------------------------------------------------------------------
@@ -341,8 +362,6 @@ class _Channel:
         self._to_surface = to_surface
         self._surface_text = surface_text
         self.sentences = [(m.start(), m.end()) for m in _SENTENCE_RE.finditer(text)] or [(0, len(text))]
-        # Every character and character pair: a cue whose forms start with none of them cannot match.
-        self.keys = frozenset(text).union(map(str.__add__, text, text[1:]))
 
     @property
     def is_kana(self) -> bool:
@@ -389,6 +408,32 @@ class _Channel:
         if len(patterns) == 1:
             return list(patterns[0].finditer(self.text, pos, end))
         return [m for pattern in patterns for m in pattern.finditer(self.text, pos, end)]
+
+    def matches_from(self, patterns: Sequence[re.Pattern], starts: Iterable[int]) -> list[re.Match]:
+        """`finditer(patterns)` over the whole text when every match must start at one of
+        `starts`: the patterns are tried there only. Like finditer, each search goes on after the
+        previous match (cue patterns never match the empty string)."""
+        starts = sorted(starts)
+        out = []
+        for pattern in patterns:
+            after = 0
+            for pos in starts:
+                if pos >= after and (m := pattern.match(self.text, pos)):
+                    out.append(m)
+                    after = m.end()
+        return out
+
+    def cue_starts(self, finder: ahocorasick.Automaton | None) -> dict[int, set[int]]:
+        """Per cue index, where one of its keys occurs in the text: where its matches can start.
+        A cue absent here cannot match. (One pass for all cues: scanning the text with each
+        cue's regex took most of the time of assessing a long concern.)"""
+        out: dict[int, set[int]] = {}
+        if finder is None or not self.text:
+            return out
+        for end, (length, cue_ids) in finder.iter(self.text):
+            for i in cue_ids:
+                out.setdefault(i, set()).add(end + 1 - length)
+        return out
 
 
 def _kana_channel(s: str, tokens: Sequence[Token]) -> _Channel:
@@ -499,10 +544,12 @@ def assess(text: str, tokens: Sequence[Token] | None = None) -> SafetyAssessment
     kana: _Channel | None = None
     hits: list[_Hit] = []
     present: dict[str, bool] = {}
-    for cue in lex.cues:
+    surface_starts = surface.cue_starts(lex.surface_keys)
+    kana_starts: dict[int, set[int]] | None = None
+    for i, cue in enumerate(lex.cues):
         found_on_surface = False
         best: _Hit | None = None
-        for m in surface.finditer(cue.surface) if not cue.surface_keys.isdisjoint(surface.keys) else ():
+        for m in surface.matches_from(cue.surface, surface_starts[i]) if i in surface_starts else ():
             found_on_surface = True
             hit = _judge(cue, lex, surface, m)
             if hit and (best is None or _LEVEL_RANK[hit.level] > _LEVEL_RANK[best.level]):
@@ -510,9 +557,11 @@ def assess(text: str, tokens: Sequence[Token] | None = None) -> SafetyAssessment
         if not found_on_surface and cue.kana:
             if kana is None:
                 kana = _kana_channel(s, tokens if tokens is not None else tokenize(s, normalized=True))
-            if cue.kana_keys.isdisjoint(kana.keys):
+            if kana_starts is None:
+                kana_starts = kana.cue_starts(lex.kana_keys)
+            if i not in kana_starts:
                 continue
-            for m in kana.finditer(cue.kana):
+            for m in kana.matches_from(cue.kana, kana_starts[i]):
                 # A short reading (イショ) must also end on a token: it hides inside longer words
                 # typed in kana (じへいしょう).
                 short = m.end() - m.start() <= SHORT_READING

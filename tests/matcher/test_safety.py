@@ -228,3 +228,31 @@ def test_short_reading_inside_a_longer_kana_word_is_not_a_cue():
     # 遺書 (イショ) must not fire inside じへいしょう (自閉症 typed in kana)
     assert assess("ほうでい さがしてる 小2 じへいしょう").level == "none"
     assert assess("いしょをかいた").level != "none"
+
+
+def test_cue_search_from_key_positions_equals_a_full_scan():
+    """assess tries each cue's regexes only where one of its keys occurs; that must find exactly
+    what scanning the whole text finds, on the surface and in the kana reading."""
+    from matcher.normalize import normalize_text, to_hiragana
+    from matcher.safety import _Channel, _kana_channel, _lexicon
+
+    sentences = [
+        "子どもがボタン電池を飲み込んだ",
+        "もう死にたい。消えてしまいたい。この子と一緒に死のうかと思う",
+        "夫に殴られる、彼に首を絞められた。今、隣で父親が子どもを叩いている",
+        "車の中に赤ちゃんを置いたまま、幼児が何日も一人きりで親が帰ってこない",
+        "子どもを叩いてしまいそうで怖い。イライラして手をあげてしまう",
+        "My husband hits me. I want to die. DV",
+        "公園で遊んだ。絵本を読んだ",
+    ]
+    texts = sentences + [to_hiragana(t) for t in sentences] + ["。".join(sentences * 3)]
+    lex = _lexicon()
+    for text in map(normalize_text, texts):
+        surface, kana = _Channel(text), _kana_channel(text, tokenize(text, normalized=True))
+        for channel, finder, field in ((surface, lex.surface_keys, "surface"), (kana, lex.kana_keys, "kana")):
+            starts = channel.cue_starts(finder)
+            for i, cue in enumerate(lex.cues):
+                patterns = getattr(cue, field)
+                expected = [m.span() for m in channel.finditer(patterns)]
+                got = [m.span() for m in channel.matches_from(patterns, starts.get(i, ()))]
+                assert got == expected, (text, cue.id, field)
