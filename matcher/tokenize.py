@@ -84,33 +84,62 @@ def tokenize(text: str, *, normalized: bool = False) -> list[Token]:
     if not s:
         return []
     out: list[Token] = []
+    cache, synthetic = _morpheme_tokens, SYNTHETIC_WORD_IDS  # locals: this loop is hot
     for m in _tokenizer().tokenize(s):
-        pos = m.part_of_speech()[0]
-        if pos in ("補助記号", "空白"):
+        word_id = m.word_id()
+        if word_id >= synthetic:
+            out.extend(_tokens_of(m))
             continue
-        surface = m.surface()
-        lemma = m.normalized_form()
-        surface_reading = m.reading_form()
-        reading = lemma_reading(lemma, surface, surface_reading)
-        out.append(Token(surface, lemma, reading, surface_reading, pos, _is_content(pos, lemma, surface)))
-        if pos == "名詞" and len(surface) >= 4:
-            subs = m.split(SplitMode.A)
-            if len(subs) > 1:
-                for sub in subs:
-                    sub_lemma = sub.normalized_form()
-                    sub_pos = sub.part_of_speech()[0]
-                    out.append(
-                        Token(
-                            sub.surface(),
-                            sub_lemma,
-                            lemma_reading(sub_lemma, sub.surface(), sub.reading_form()),
-                            sub.reading_form(),
-                            sub_pos,
-                            _is_content(sub_pos, sub_lemma, sub.surface()),
-                            True,
-                        )
-                    )
+        key = (m.surface(), word_id)
+        tokens = cache.get(key)
+        if tokens is None:
+            tokens = _tokens_of(m)
+            if len(cache) >= MORPHEME_CACHE_SIZE:
+                cache.clear()
+            cache[key] = tokens
+        out.extend(tokens)
     return out
+
+
+# The tokens of a dictionary word depend only on its surface and its dictionary entry (word id):
+# they are built once per distinct pair. Asking Sudachi for every form, part of speech and split,
+# then building the tokens, was a third of tokenising a long concern. Word ids from this value up
+# are not entries but words Sudachi made up in context (unknown words, joined numbers: 一 is read
+# イチ in 一晩 and ヒト in 一つ with the same id): those are always read afresh.
+SYNTHETIC_WORD_IDS = 0xF000_0000
+MORPHEME_CACHE_SIZE = 100_000
+_morpheme_tokens: dict[tuple[str, int], tuple[Token, ...]] = {}
+
+
+def _tokens_of(m) -> tuple[Token, ...]:
+    """The token of one Sudachi morpheme and, for a compound noun, its sub-words; none for
+    punctuation and spaces."""
+    pos = m.part_of_speech()[0]
+    if pos in ("補助記号", "空白"):
+        return ()
+    surface = m.surface()
+    lemma = m.normalized_form()
+    surface_reading = m.reading_form()
+    reading = lemma_reading(lemma, surface, surface_reading)
+    out = [Token(surface, lemma, reading, surface_reading, pos, _is_content(pos, lemma, surface))]
+    if pos == "名詞" and len(surface) >= 4:
+        subs = m.split(SplitMode.A)
+        if len(subs) > 1:
+            for sub in subs:
+                sub_lemma = sub.normalized_form()
+                sub_pos = sub.part_of_speech()[0]
+                out.append(
+                    Token(
+                        sub.surface(),
+                        sub_lemma,
+                        lemma_reading(sub_lemma, sub.surface(), sub.reading_form()),
+                        sub.reading_form(),
+                        sub_pos,
+                        _is_content(sub_pos, sub_lemma, sub.surface()),
+                        True,
+                    )
+                )
+    return tuple(out)
 
 
 def terms(tokens: list[Token]) -> list[str]:

@@ -59,3 +59,21 @@ def test_fold_reading_ignores_dakuten_and_small_kana():
     assert fold_reading("ショートステイ") == fold_reading("シヨトステイ")
     assert to_katakana("あずける") == "アズケル"
     assert is_kana_only("こどもを あずけたい") and not is_kana_only("子どもを預けたい")
+
+
+def test_cached_morpheme_tokens_equal_fresh_ones():
+    """Tokens are kept per (surface, dictionary entry); words Sudachi makes up in context are
+    read afresh: 一 (a joined number) is イチ in 一晩 and ヒト in 一つ with the same word id."""
+    from matcher import tokenize as tk
+
+    texts = ["一晩だけ子どもを預けたい", "一つ聞きたい", "一晩中泣く。一つだけ", "ファミリーサポートセンターに子供を預ける", "ｸﾞｸﾞﾙ龘龘"]
+    tk._morpheme_tokens.clear()
+    fresh = []
+    for text in texts:
+        s = tk.normalize_text(text)
+        fresh.append([t for m in tk._tokenizer().tokenize(s) for t in tk._tokens_of(m)])
+    for _ in range(2):  # cold, then from the cache
+        assert [tk.tokenize(text) for text in texts] == fresh
+    readings = {t.surface: t.surface_reading for t in tk.tokenize("一晩")}
+    assert readings["一"] == "イチ"
+    assert {t.surface: t.surface_reading for t in tk.tokenize("一つ")}["一"] == "ヒト"
