@@ -119,6 +119,7 @@ class LexicalIndex:
         n_docs = weights.shape[0]
         df = np.diff(weights.indptr)
         self._skip = {t for t, j in vocabulary.items() if n_docs >= COMMON_TERM_MIN_DOCS and df[j] > COMMON_TERM_SHARE * n_docs}
+        self._surface_cache: dict[tuple[str, ...], list[tuple[str, int]]] = {}
 
     @classmethod
     def build(
@@ -160,12 +161,25 @@ class LexicalIndex:
         return cls(SCORERS[scorer](tf_matrix, k1=k1, b=b), vocabulary)
 
     def score(self, query_terms: list[str]) -> np.ndarray:
-        counts = Counter(t for t in query_terms if t in self.vocabulary and t not in self._skip)
-        ids = [self.vocabulary[t] for t in counts]
-        return score_query(self.weights, ids, [float(c) for c in counts.values()])
+        vocabulary, skip = self.vocabulary, self._skip
+        # Counted first, filtered after: the same terms, counts and order, with one test per distinct term.
+        counts = [(vocabulary[t], float(c)) for t, c in Counter(query_terms).items() if t in vocabulary and t not in skip]
+        return score_query(self.weights, [j for j, _c in counts], [c for _j, c in counts])
 
     def matched_terms(self, doc: int, query_terms: list[str]) -> list[str]:
         """Query terms present in document `doc` (surface lemmas only, for explanations)."""
         start, end = self._rows.indptr[doc], self._rows.indptr[doc + 1]
         held = set(self._rows.indices[start:end].tolist())
-        return [t for t in dict.fromkeys(query_terms) if not t.startswith("r:") and self.vocabulary.get(t) in held]
+        return [t for t, j in self._surface_terms(tuple(query_terms)) if j in held]
+
+    def _surface_terms(self, query_terms: tuple[str, ...]) -> list[tuple[str, int]]:
+        """The query's distinct surface terms known to the index, with their ids, in order. Kept
+        for the last few queries: a match explains ten results with the same (long) query."""
+        found = self._surface_cache.get(query_terms)
+        if found is None:
+            vocabulary = self.vocabulary
+            found = [(t, vocabulary[t]) for t in dict.fromkeys(query_terms) if t in vocabulary and not t.startswith("r:")]
+            if len(self._surface_cache) >= 64:
+                self._surface_cache.clear()
+            self._surface_cache[query_terms] = found
+        return found

@@ -36,3 +36,26 @@ def test_repeated_texts_are_counted_per_document():
     j = idx.vocabulary["広場"]  # ひろば → lemma 広場
     assert [idx.weights[i, j] for i in range(3)] == [idx.weights[0, j]] * 3
     assert not math.isnan(idx.weights[0, j])
+
+
+def test_score_and_matched_terms_follow_their_definitions():
+    """score sums each known query term's column times its count; matched_terms lists the
+    query's distinct surface terms (no r: reading keys) held by the document, in query order,
+    the same on every call (they are kept per query)."""
+    import numpy as np
+
+    rs = [Resource(id="a", name="病児保育室", category="sick_child_care", description="病気の子どもを保育します"),
+          Resource(id="b", name="子育てひろば", category="regional_hub", description="親子で遊べる広場")]
+    idx = LexicalIndex.build(rs, load_taxonomy(), DICT, {"name": 2.0, "description": 1.0, "category_names": 0.0})
+    query = analyze("病気の子どもを保育してほしい。子どもが病気で、ひろばには行けない", DICT).terms
+    counts: dict[str, int] = {}
+    for t in query:
+        if t in idx.vocabulary:
+            counts[t] = counts.get(t, 0) + 1
+    expected = sum(c * idx.weights[:, [idx.vocabulary[t]]].toarray().ravel() for t, c in counts.items())
+    assert np.allclose(idx.score(query), expected)
+    for doc in (0, 1):
+        held = set(idx.weights.tocsr()[doc].indices.tolist())
+        want = [t for t in dict.fromkeys(query) if not t.startswith("r:") and idx.vocabulary.get(t) in held]
+        assert want and idx.matched_terms(doc, query) == want == idx.matched_terms(doc, query)
+    assert idx.matched_terms(0, []) == []
