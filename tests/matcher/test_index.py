@@ -59,3 +59,20 @@ def test_score_and_matched_terms_follow_their_definitions():
         want = [t for t in dict.fromkeys(query) if not t.startswith("r:") and idx.vocabulary.get(t) in held]
         assert want and idx.matched_terms(doc, query) == want == idx.matched_terms(doc, query)
     assert idx.matched_terms(0, []) == []
+
+
+def test_summed_columns_are_score_query_to_the_last_bit():
+    import numpy as np
+    from scipy import sparse
+
+    from matcher.scoring import score_query
+
+    rng = np.random.default_rng(0)
+    weights = sparse.random(300, 80, density=0.1, format="csc", random_state=1)
+    idx = LexicalIndex(weights, {f"t{j}": j for j in range(80)})
+    for _ in range(50):
+        ids = rng.choice(80, size=rng.integers(1, 30), replace=False)
+        counts = rng.integers(1, 4, size=len(ids)).astype(float)
+        expected = score_query(weights, ids.tolist(), counts.tolist())
+        assert idx._sum_columns(ids, counts).tobytes() == expected.tobytes()
+    assert idx._sum_columns(np.zeros(0, dtype=np.int64), np.zeros(0)).tolist() == [0.0] * 300
