@@ -68,6 +68,21 @@ def _analyze_documents(texts: list[str], dictionary: DomainDictionary) -> list[l
     return [analyze(text, dictionary, document=True).terms for text in texts]
 
 
+# A worker's copy of the dictionary, handed over once when the worker starts (inherited when
+# forked) rather than pickled with every chunk: its phrase automata make it ~1 MB.
+_worker_dictionary: DomainDictionary | None = None
+
+
+def _init_worker(dictionary: DomainDictionary) -> None:
+    global _worker_dictionary
+    _worker_dictionary = dictionary
+
+
+def _analyze_in_worker(texts: list[str]) -> list[list[str]]:
+    assert _worker_dictionary is not None
+    return _analyze_documents(texts, _worker_dictionary)
+
+
 def document_terms(texts: list[str], dictionary: DomainDictionary, progress: Callable[[int], None] | None = None) -> list[list[str]]:
     """Index terms of each text, in order; in parallel for large catalogs."""
     workers = min(os.cpu_count() or 1, 4)
@@ -76,8 +91,8 @@ def document_terms(texts: list[str], dictionary: DomainDictionary, progress: Cal
     out: list[list[str]] = []
     if len(texts) >= PARALLEL_TEXTS and workers > 1:
         ctx = multiprocessing.get_context("fork" if threading.active_count() == 1 else "forkserver")
-        with ProcessPoolExecutor(max_workers=workers, mp_context=ctx) as pool:
-            for part in pool.map(_analyze_documents, chunks, [dictionary] * len(chunks)):
+        with ProcessPoolExecutor(max_workers=workers, mp_context=ctx, initializer=_init_worker, initargs=(dictionary,)) as pool:
+            for part in pool.map(_analyze_in_worker, chunks):
                 out.extend(part)
                 if progress:
                     progress(len(part))

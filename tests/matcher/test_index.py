@@ -1,5 +1,7 @@
 import math
 
+import pytest
+
 from catalog.model import Resource
 from catalog.taxonomy import load_taxonomy
 from matcher.index import LexicalIndex, analyze
@@ -76,3 +78,16 @@ def test_summed_columns_are_score_query_to_the_last_bit():
         expected = score_query(weights, ids.tolist(), counts.tolist())
         assert idx._sum_columns(ids, counts).tobytes() == expected.tobytes()
     assert idx._sum_columns(np.zeros(0, dtype=np.int64), np.zeros(0)).tolist() == [0.0] * 300
+
+
+@pytest.mark.parametrize("threads", [1, 2])  # one thread: fork; several (a server): fork server
+def test_parallel_document_terms_equal_serial_ones(monkeypatch, threads):
+    from matcher import index
+
+    texts = [f"{i}番目のファミサポ、病児保育と子育てひろば" for i in range(40)] + ["ふぁみさぽ", "学童", ""]
+    serial = index.document_terms(texts, DICT)
+    monkeypatch.setattr(index, "PARALLEL_TEXTS", 10)
+    monkeypatch.setattr(index.os, "cpu_count", lambda: 2)
+    monkeypatch.setattr(index.threading, "active_count", lambda: threads)
+    assert index.document_terms(texts, DICT) == serial
+    assert any("ファミリーサポートセンター" in terms for terms in serial)
