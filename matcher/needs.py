@@ -227,7 +227,7 @@ class _CharGrams:
         # sklearn pads each word as " w "; joined by single spaces, the n-grams of " w " are the
         # joined text's n-grams that start from the space before w and end by the space after it.
         joined = " " + " ".join(words) + " "
-        chars = np.frombuffer(joined.encode("utf-32-le"), dtype=np.uint32).astype(np.int64) + 1
+        chars = np.frombuffer(joined.encode("utf-32-le", "surrogatepass"), dtype=np.uint32).astype(np.int64) + 1
         grams = {1: chars}  # grams[n][i] is the code of joined[i : i + n]
         for n in range(2, self.max_n + 1):
             grams[n] = (grams[n - 1][:-1] << _CODE_BITS) | chars[n - 1 :]

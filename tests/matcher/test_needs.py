@@ -18,6 +18,7 @@ TEXTS = [
     "",
     "   ",
     "未知の文字ばかり 龘龘",
+    "lone \ud800 surrogate",  # sklearn takes it; so must the codes
 ]
 
 
