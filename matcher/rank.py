@@ -309,14 +309,16 @@ class Matcher:
         chosen = []
         shown: dict[str, int] = {}
         while remaining and len(chosen) < top:
+            # Once every needed category is shown, the rest follow in score order.
+            d = decay if needed - shown.keys() else 1.0
             best_k, best_key = 0, None
             for k, (failed, score, _i, category, _need, _c) in enumerate(remaining):
-                key = (failed, -score * decay ** shown.get(category, 0))
+                key = (failed, -score * d ** shown.get(category, 0))
                 if best_key is None or key < best_key:
                     best_k, best_key = k, key
             entry = remaining.pop(best_k)
             failed, score, i, category, need, conditions = entry
-            adjusted = score * decay ** shown.get(category, 0)
+            adjusted = score * d ** shown.get(category, 0)
             shown[category] = shown.get(category, 0) + 1
             chosen.append((failed, adjusted, i, category, need, conditions))
         return chosen

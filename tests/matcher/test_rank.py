@@ -1,5 +1,6 @@
 """Behaviour of the whole matcher on a small in-memory catalog (the real lexicons and model)."""
 
+from dataclasses import replace
 from datetime import datetime
 from typing import NamedTuple
 
@@ -175,3 +176,18 @@ def test_safety_need_order_depends_on_urgency(level, expected):
 def test_no_danger_leaves_needs_alone():
     needs = [NeedScore("regional_hub", 0.7, 0.7, 0.0)]
     assert _with_safety_needs(needs, _Assessment("none", ())) == needs
+
+
+def test_diversity_makes_room_for_each_need_then_keeps_score_order(matcher, monkeypatch):
+    monkeypatch.setattr(matcher, "settings", replace(matcher.settings, diversity_decay=0.5, diversity_min_share=0.4))
+    scored = [  # (failed, score, index, category, need, conditions), best first
+        (False, 1.0, 0, "A", 1.0, []),
+        (False, 0.9, 1, "A", 1.0, []),
+        (False, 0.7, 2, "A", 1.0, []),
+        (False, 0.6, 3, "B", 0.6, []),  # a second need (0.6 ≥ 0.4 × 1.0)
+        (False, 0.3, 4, "C", 0.05, []),  # no need, lexical only
+    ]
+    order = [entry[2] for entry in matcher._diversify(scored, top=5)]
+    # B moves up to second (0.9 × 0.5 < 0.6); once A and B are both shown the rest keep score order,
+    # so A's third resource (0.7) still comes before the unneeded C (0.3).
+    assert order == [0, 3, 1, 2, 4]
