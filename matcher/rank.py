@@ -309,14 +309,16 @@ class Matcher:
         chosen = []
         shown: dict[str, int] = {}
         while remaining and len(chosen) < top:
+            # Once every needed category is shown, the rest follow in score order.
+            d = decay if needed - shown.keys() else 1.0
             best_k, best_key = 0, None
             for k, (failed, score, _i, category, _need, _c) in enumerate(remaining):
-                key = (failed, -score * decay ** shown.get(category, 0))
+                key = (failed, -score * d ** shown.get(category, 0))
                 if best_key is None or key < best_key:
                     best_k, best_key = k, key
             entry = remaining.pop(best_k)
             failed, score, i, category, need, conditions = entry
-            adjusted = score * decay ** shown.get(category, 0)
+            adjusted = score * d ** shown.get(category, 0)
             shown[category] = shown.get(category, 0) + 1
             chosen.append((failed, adjusted, i, category, need, conditions))
         return chosen
@@ -381,7 +383,10 @@ class Matcher:
         return hints
 
 
-# What a safety kind needs from the catalog, besides the pinned emergency contacts.
+# What a safety kind needs from the catalog, besides the pinned emergency contacts. An urgent
+# danger needs the emergency services first; a worry voiced before anything has happened (the
+# "concern" level: 「叩いてしまいそう」「消えたい気持ちになる」) is first the municipality's own
+# support — こども家庭センター, respite care — with the emergency service after it.
 SAFETY_NEEDS = {
     "medical": ("pediatric_emergency",),
     "violence": ("dv_support", "child_guidance_center"),
@@ -393,6 +398,12 @@ SAFETY_NEEDS = {
     "child_alone": ("child_guidance_center",),
     "runaway": ("child_guidance_center", "youth_consultation"),
 }
+SAFETY_NEEDS_BEFORE_HARM = {
+    **SAFETY_NEEDS,
+    "exhaustion": ("mental_health_line", "temporary_care"),
+    "abuse": ("child_family_center", "child_guidance_center"),
+    "neglect": ("child_family_center", "child_guidance_center"),
+}
 SAFETY_NEED_STRENGTH = {"urgent": 0.9, "concern": 0.6}
 
 
@@ -401,9 +412,10 @@ def _with_safety_needs(needs: list[NeedScore], assessment) -> list[NeedScore]:
     if assessment.level == "none":
         return needs
     strength = SAFETY_NEED_STRENGTH.get(assessment.level, 0.6)
+    table = SAFETY_NEEDS if assessment.level == "urgent" else SAFETY_NEEDS_BEFORE_HARM
     boost: dict[str, float] = {}
     for kind in assessment.kinds:
-        for rank, code in enumerate(SAFETY_NEEDS.get(kind, ())):
+        for rank, code in enumerate(table.get(kind, ())):
             boost[code] = max(boost.get(code, 0.0), strength * (0.8**rank))
     if not boost:
         return needs

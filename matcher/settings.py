@@ -19,7 +19,7 @@ class MatcherSettings:
     lexical_weight: float = 0.3
     secondary_category_factor: float = 0.85
     unknown_condition_factor: float = 0.97
-    diversity_decay: float = 0.75
+    diversity_decay: float = 0.5
     diversity_min_share: float = 0.4
     min_need: float = 0.08
     model_C: float = 8.0

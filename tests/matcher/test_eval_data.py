@@ -207,3 +207,23 @@ def test_checker_rejects_broken_lines(codes, change, message):
 
 def test_checker_accepts_an_out_of_scope_line(codes):
     assert problems({**GOOD, "gold": {}, "tags": ["citizen", "oos"]}, codes) == []
+
+
+# -- the probe set: a second author's concerns, used for tuning (all dev) --------------------------
+PROBE_FILE = EVAL_FILE.with_name("probe.jsonl")
+
+
+def test_probe_lines_are_valid_and_all_dev(codes):
+    with PROBE_FILE.open(encoding="utf-8") as f:
+        probe = [json.loads(line) for line in f if line.strip()]
+    # Its lines were read while tuning, so none may count as held-out: the id-hash rule does not apply.
+    bad = {r["id"]: p for r in probe if (p := [x for x in problems(r, codes) if "id-hash" not in x])}
+    assert bad == {}
+    assert {r["split"] for r in probe} == {"dev"}
+    assert len(probe) >= 150
+    assert {r["id"] for r in probe}.isdisjoint(_ids_of(EVAL_FILE))
+
+
+def _ids_of(path: Path) -> set[str]:
+    with path.open(encoding="utf-8") as f:
+        return {json.loads(line)["id"] for line in f if line.strip()}

@@ -104,7 +104,8 @@ def test_cues_are_unique_per_category_and_cover_every_category():
     pairs = Counter((category, cue) for _, (category, cue, _) in cue_rows())
     assert [p for p, n in pairs.items() if n > 1] == []
     per_category = Counter(category for category, _ in pairs)
-    assert {c: per_category[c] for c in CODES if not 15 <= per_category[c] <= 40} == {}
+    # ~40 Japanese cues and up to ~10 English ones (the English section at the end of the file).
+    assert {c: per_category[c] for c in CODES if not 15 <= per_category[c] <= 50} == {}
 
 
 def test_a_cue_can_hint_at_several_needs_with_different_weights():

@@ -1,12 +1,16 @@
 """Behaviour of the whole matcher on a small in-memory catalog (the real lexicons and model)."""
 
+from dataclasses import replace
 from datetime import datetime
+from typing import NamedTuple
 
 import pytest
 
 from catalog.conditions import Fit
 from catalog.model import Resource
 from matcher import Concern, Matcher
+from matcher.needs import NeedScore
+from matcher.rank import _with_safety_needs
 
 
 def _r(id, name, category, **kw):
@@ -144,3 +148,46 @@ def test_fast_need_vector_equals_sklearn_decision():
     # softmax is invariant to a shift: compare differences of the decisions
     got = (z - z[0]) * model.temperature
     assert np.allclose(got, expected - expected[0])
+
+
+class _Assessment(NamedTuple):
+    level: str
+    kinds: tuple[str, ...]
+
+
+@pytest.mark.parametrize(
+    "level, expected",
+    [
+        # A worry before anything happened: the municipality's own centre first, 児相 after it.
+        ("concern", {"child_family_center": 0.6, "child_guidance_center": 0.6 * 0.8}),
+        # An urgent danger: the emergency service first.
+        ("urgent", {"child_guidance_center": 0.9, "child_family_center": 0.9 * 0.8}),
+    ],
+)
+def test_safety_need_order_depends_on_urgency(level, expected):
+    needs = [NeedScore("child_guidance_center", 0.0, 0.0, 0.0), NeedScore("child_family_center", 0.5, 0.5, 0.0),
+             NeedScore("regional_hub", 0.2, 0.2, 0.0)]
+    out = {n.code: n.probability for n in _with_safety_needs(needs, _Assessment(level, ("abuse",)))}
+    assert out["child_guidance_center"] == pytest.approx(expected["child_guidance_center"])
+    assert out["child_family_center"] == pytest.approx(1 - 0.5 * (1 - expected["child_family_center"]))
+    assert out["regional_hub"] == pytest.approx(0.2)
+
+
+def test_no_danger_leaves_needs_alone():
+    needs = [NeedScore("regional_hub", 0.7, 0.7, 0.0)]
+    assert _with_safety_needs(needs, _Assessment("none", ())) == needs
+
+
+def test_diversity_makes_room_for_each_need_then_keeps_score_order(matcher, monkeypatch):
+    monkeypatch.setattr(matcher, "settings", replace(matcher.settings, diversity_decay=0.5, diversity_min_share=0.4))
+    scored = [  # (failed, score, index, category, need, conditions), best first
+        (False, 1.0, 0, "A", 1.0, []),
+        (False, 0.9, 1, "A", 1.0, []),
+        (False, 0.7, 2, "A", 1.0, []),
+        (False, 0.6, 3, "B", 0.6, []),  # a second need (0.6 ≥ 0.4 × 1.0)
+        (False, 0.3, 4, "C", 0.05, []),  # no need, lexical only
+    ]
+    order = [entry[2] for entry in matcher._diversify(scored, top=5)]
+    # B moves up to second (0.9 × 0.5 < 0.6); once A and B are both shown the rest keep score order,
+    # so A's third resource (0.7) still comes before the unneeded C (0.3).
+    assert order == [0, 3, 1, 2, 4]

@@ -22,6 +22,9 @@ from matcher.tokenize import tokenize
         ("彼に首を絞められた", "violence"),
         ("今、隣で父親が子どもを叩いている", "abuse"),
         ("車の中に赤ちゃんを置いたまま", "child_alone"),
+        # Spoken Japanese drops the particle: 頭ぶつけて, 物投げたり.
+        ("子供がソファから落ちて頭ぶつけて一回吐いた", "medical"),
+        ("旦那が酔うと物投げたりするので子どもがおびえている", "dv"),
         ("幼児が何日も一人きりで親が帰ってこない", "child_alone"),
     ],
 )
@@ -77,6 +80,8 @@ def test_risk_needing_a_professional_is_concern(text, kind):
         "子育てを助けてくれる人がいない",
         "My son hits other kids at daycare",
         "DVDばかり見ている",
+        "売り上げが頭打ちで夫の仕事が不安",
+        "息子がボールを投げて遊んでいる",
     ],
 )
 def test_look_alikes_raise_nothing(text):
