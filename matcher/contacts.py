@@ -110,6 +110,25 @@ def _catalog_contacts(kind: str, resources: list[Resource], fallback: Contact | 
     return out
 
 
+def emergency_contact_resources(resources: Iterable[Resource]) -> list[Resource]:
+    """The only catalog entries `contacts_for` can ever pin: per emergency category, the first
+    CATALOG_PER_KIND with a phone, in catalog order. Chosen once per catalog, so a 100k catalog
+    is not filtered again on every alarming concern."""
+    taken: dict[str, int] = {}
+    out = []
+    for r in resources:
+        if not r.phone:
+            continue
+        kinds = [k for k in r.categories if k in EMERGENCY_CATEGORIES and taken.get(k, 0) < CATALOG_PER_KIND]
+        if kinds:
+            out.append(r)
+            for k in kinds:
+                taken[k] = taken.get(k, 0) + 1
+        if len(taken) == len(EMERGENCY_CATEGORIES) and all(n >= CATALOG_PER_KIND for n in taken.values()):
+            break
+    return out
+
+
 def contacts_for(
     assessment: SafetyAssessment,
     resources: Iterable[Resource] = (),

@@ -21,7 +21,7 @@ from catalog.conditions import (
 from catalog.model import Resource
 from catalog.taxonomy import Taxonomy, load_taxonomy
 from matcher.concern import Concern
-from matcher.contacts import contacts_for, safety_block
+from matcher.contacts import contacts_for, emergency_contact_resources, safety_block
 from matcher.index import LexicalIndex, analyze
 from matcher.lexicon import CueLexicon, DomainDictionary, LexiconScanner
 from matcher.needs import NONE, NeedModel, NeedScore, combine, training_docs
@@ -87,6 +87,21 @@ class MatchResult(NamedTuple):
         }
 
 
+def given_kinds(concern: Concern) -> frozenset[str]:
+    """The condition kinds the family gave as structured input (a failure on them is hard)."""
+    return frozenset(
+        kind
+        for kind, value in (
+            ("age", concern.child_age_months),
+            ("pregnancy", concern.pregnant),
+            ("area", concern.area),
+            ("time", concern.needed_at),
+            ("language", concern.language),
+        )
+        if value is not None
+    )
+
+
 def _char_text(analysis) -> str:
     return analysis.norm + " " + analysis.views.reading
 
@@ -139,9 +154,7 @@ class Matcher:
         self._sec_cols = np.array(sec_cols, dtype=np.int64)
         areas = {a for r in resources for a in r.service_areas}
         self.areas: tuple[str, ...] = tuple(sorted(a for a in areas if a not in ("全域", "全国", "都道府県")))
-        self.emergency_resources = [
-            r for r in resources if set(r.categories) & {"child_guidance_center", "dv_support", "mental_health_line", "pediatric_emergency"}
-        ]
+        self.emergency_resources = emergency_contact_resources(resources)
 
     @classmethod
     def build(
@@ -215,12 +228,13 @@ class Matcher:
         k = min(len(pre), max(CANDIDATES, top * 5))
         candidates = np.argpartition(-pre, k - 1)[:k] if k < len(pre) else np.arange(len(pre))
 
+        given = given_kinds(concern)
         scored = []
         for i in candidates.tolist():
             r = self.resources[i]
             category, need = self._best_category(r, need_of)
             score = float(pre[i])
-            conditions, given = self._conditions(r, concern, situation, age, pregnant, area)
+            conditions = self._conditions(r, concern, situation, age, pregnant, area)
             failed = any(c.fit is Fit.FAILS and c.kind in given for c in conditions)
             score *= TEXT_CUE_FAILURE_FACTOR ** sum(c.fit is Fit.FAILS and c.kind not in given for c in conditions)
             unknown = sum(c.fit is Fit.UNKNOWN for c in conditions)
@@ -259,8 +273,8 @@ class Matcher:
                 best, best_need = code, value
         return best, best_need
 
-    def _conditions(self, r, concern: Concern, situation: Situation, age, pregnant, area) -> tuple[list[Condition], set[str]]:
-        """The conditions shown for `r`, and the kinds that the family gave as structured input.
+    def _conditions(self, r, concern: Concern, situation: Situation, age, pregnant, area) -> list[Condition]:
+        """The conditions shown for `r`.
 
         A failure on given input is a hard failure (ranked after every fitting resource). A
         failure on a cue read from the text is shown the same way but only lowers the score: the
@@ -280,18 +294,7 @@ class Matcher:
             checks.append(flag_fits(r, "night", situation.night and care))
             checks.append(flag_fits(r, "overnight", situation.overnight and care))
             checks.append(flag_fits(r, "holiday", situation.weekend and care))
-        given = {
-            kind
-            for kind, value in (
-                ("age", concern.child_age_months),
-                ("pregnancy", concern.pregnant),
-                ("area", concern.area),
-                ("time", concern.needed_at),
-                ("language", concern.language),
-            )
-            if value is not None
-        }
-        return [c for c in checks if c is not None], given
+        return [c for c in checks if c is not None]
 
     def _diversify(self, scored: list, top: int) -> list:
         """Greedy re-ranking: each further result of a category already shown decays, so a
@@ -311,6 +314,9 @@ class Matcher:
         while remaining and len(chosen) < top:
             # Once every needed category is shown, the rest follow in score order.
             d = decay if needed - shown.keys() else 1.0
+            if d == 1.0:  # `remaining` is still in that order
+                chosen.extend(remaining[: top - len(chosen)])
+                break
             best_k, best_key = 0, None
             for k, (failed, score, _i, category, _need, _c) in enumerate(remaining):
                 key = (failed, -score * d ** shown.get(category, 0))

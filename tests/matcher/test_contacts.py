@@ -1,7 +1,7 @@
 """Contacts: the right lines, most urgent first, catalog entries before the national fallback."""
 
 from catalog.model import Resource
-from matcher.contacts import contacts_for, national_contacts, safety_block
+from matcher.contacts import contacts_for, emergency_contact_resources, national_contacts, safety_block
 from matcher.safety import assess
 
 
@@ -95,3 +95,19 @@ def test_safety_block_has_contract_keys_and_plain_words():
 def test_safety_block_for_no_danger():
     block = safety_block(assess("ファミサポ"), [])
     assert block["level"] == "none" and block["contacts"] == [] and block["message"] == ""
+
+
+def test_preselected_emergency_entries_pin_the_same_contacts_as_the_whole_catalog():
+    # Many entries per emergency category, some without a phone, some in two categories.
+    catalog = [
+        Resource(id=f"r{i}", name=f"窓口{i}", category=cat, secondary_categories=extra,
+                 phone=None if i % 3 == 0 else f"0120-000-{i:03d}")
+        for i, (cat, extra) in enumerate(
+            [(c, s) for c in ("child_guidance_center", "dv_support", "mental_health_line", "pediatric_emergency", "regional_hub")
+             for s in ((), ("dv_support",), ("mental_health_line",))] * 3
+        )
+    ]
+    chosen = emergency_contact_resources(catalog)
+    assert len(chosen) < len(catalog)
+    for text in ("子どもがボタン電池を飲み込んだ", "夫に殴られる", "もう死にたい", "子どもを叩いてしまいそう", "今、父親が子どもを殴っている"):
+        assert contacts_for(assess(text), chosen) == contacts_for(assess(text), catalog), text
