@@ -23,7 +23,8 @@ _JA = r"[\u3040-\u30ff\u3400-\u9fff\uf900-\ufaff々〆ー]"
 _JA_SPACE_RE = re.compile(f"(?<={_JA})\\s+(?={_JA})")
 _SPACES_RE = re.compile(r"\s+")
 _REPEAT_PUNCT_RE = re.compile(r"([!?！？。、…・〜ー])\1+")
-_CONTROL_RE = re.compile(r"[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f\u200b-\u200f\u2028-\u202e\ufeff]")
+# Lone surrogates (from a JSON escape such as \ud800) are no text and would crash the UTF-8 tokenizer.
+_CONTROL_RE = re.compile(r"[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f\u200b-\u200f\u2028-\u202e\ufeff\ud800-\udfff]")
 
 
 def normalize_text(text: str) -> str:

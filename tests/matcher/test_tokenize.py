@@ -77,3 +77,8 @@ def test_cached_morpheme_tokens_equal_fresh_ones():
     readings = {t.surface: t.surface_reading for t in tk.tokenize("一晩")}
     assert readings["一"] == "イチ"
     assert {t.surface: t.surface_reading for t in tk.tokenize("一つ")}["一"] == "ヒト"
+
+
+def test_control_characters_and_lone_surrogates_are_dropped_before_tokenising():
+    assert normalize_text("\x00\ud800夜中に\udfff熱") == "夜中に熱"
+    assert [t.surface for t in tokenize("\ud800熱")] == ["熱"]
