@@ -102,7 +102,7 @@ class NeedModel:
         self.temperature = temperature
         self.char_vec = TfidfVectorizer(analyzer="char_wb", ngram_range=(1, 3), sublinear_tf=True, min_df=1)
         self.term_vec = TfidfVectorizer(analyzer=str.split, sublinear_tf=True, token_pattern=None, lowercase=False)
-        self.clf = LogisticRegression(C=C, max_iter=2000) if kind == "logreg" else LinearSVC(C=C)
+        self.clf = LogisticRegression(C=C, max_iter=2000) if kind == "logreg" else LinearSVC(C=C, random_state=0)
         self.classes_: list[str] = []
 
     def _features(self, char_texts: list[str], term_texts: list[str], fit: bool = False):
