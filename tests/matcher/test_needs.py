@@ -10,7 +10,7 @@ from sklearn.feature_extraction.text import TfidfVectorizer
 from catalog.taxonomy import load_taxonomy
 from matcher.index import analyze
 from matcher.lexicon import CueLexicon, DomainDictionary
-from matcher.needs import NeedModel, _CharGrams, _VectorPart, training_docs
+from matcher.needs import NeedModel, _CharGrams, training_docs
 from matcher.rank import _char_text, _term_text
 
 TRAIN = ["夜に子どもを預けたい", "発達が心配です", "ママ友がほしい", "住宅ローン", "DV from my husband", "はったつ そうだん"]
