@@ -287,7 +287,7 @@ class Matcher:
             time_fits(r, concern.needed_at),
             language_fits(r, concern.language),
         ]
-        if concern.needed_at is None:
+        if concern.needed_at is None and (situation.night or situation.overnight or situation.weekend):
             # Time cues in the text count where the time is when care is needed (預ける); for a
             # consultation line 夜中 is more often when the parent writes.
             care = bool(set(r.categories) & _CARE_CODES) and not _always_open(r)
