@@ -22,7 +22,7 @@ from catalog.model import Resource
 from catalog.taxonomy import Taxonomy
 from matcher.lexicon import CueHit, DomainDictionary, LexiconScanner, TextViews, text_views
 from matcher.normalize import normalize_text, to_katakana
-from matcher.scoring import SCORERS
+from matcher.scoring import SCORERS, score_query
 from matcher.tokenize import Token, terms, tokenize
 
 
@@ -134,7 +134,6 @@ class LexicalIndex:
         n_docs = weights.shape[0]
         df = np.diff(weights.indptr)
         self._skip = {t for t, j in vocabulary.items() if n_docs >= COMMON_TERM_MIN_DOCS and df[j] > COMMON_TERM_SHARE * n_docs}
-        self._surface_cache: dict[tuple[str, ...], list[tuple[str, int]]] = {}
 
     @classmethod
     def build(
@@ -179,35 +178,16 @@ class LexicalIndex:
         vocabulary, skip = self.vocabulary, self._skip
         # Counted first, filtered after: the same terms, counts and order, with one test per distinct term.
         counts = [(vocabulary[t], float(c)) for t, c in Counter(query_terms).items() if t in vocabulary and t not in skip]
-        return self._sum_columns(np.array([j for j, _c in counts], dtype=np.int64), np.array([c for _j, c in counts]))
+        return score_query(self.weights, [j for j, _c in counts], [c for _j, c in counts])
 
-    def _sum_columns(self, ids: np.ndarray, counts: np.ndarray) -> np.ndarray:
-        """Σ counts[k] · column ids[k], straight from the CSC arrays: what score_query computes
-        (the same products added in the same order, so the same floats) without building the
-        sub-matrix, which was most of its cost."""
-        w = self.weights
-        if not len(ids):
-            return np.zeros(w.shape[0])
-        starts = w.indptr[ids]
-        lengths = w.indptr[ids + 1] - starts
-        # Positions of the stored entries of the chosen columns, column after column.
-        at = np.repeat(starts - (np.cumsum(lengths) - lengths), lengths) + np.arange(lengths.sum())
-        return np.bincount(w.indices[at], weights=w.data[at] * np.repeat(counts, lengths), minlength=w.shape[0])
+    def surface_terms(self, query_terms: list[str]) -> list[tuple[str, int]]:
+        """The query's distinct surface terms known to the index (no r: reading keys), with their
+        ids, in order: prepared once per query for `matched_terms`."""
+        vocabulary = self.vocabulary
+        return [(t, vocabulary[t]) for t in dict.fromkeys(query_terms) if t in vocabulary and not t.startswith("r:")]
 
-    def matched_terms(self, doc: int, query_terms: list[str]) -> list[str]:
-        """Query terms present in document `doc` (surface lemmas only, for explanations)."""
+    def matched_terms(self, doc: int, surface_terms: list[tuple[str, int]]) -> list[str]:
+        """The prepared surface terms present in document `doc` (for explanations)."""
         start, end = self._rows.indptr[doc], self._rows.indptr[doc + 1]
         held = set(self._rows.indices[start:end].tolist())
-        return [t for t, j in self._surface_terms(tuple(query_terms)) if j in held]
-
-    def _surface_terms(self, query_terms: tuple[str, ...]) -> list[tuple[str, int]]:
-        """The query's distinct surface terms known to the index, with their ids, in order. Kept
-        for the last few queries: a match explains ten results with the same (long) query."""
-        found = self._surface_cache.get(query_terms)
-        if found is None:
-            vocabulary = self.vocabulary
-            found = [(t, vocabulary[t]) for t in dict.fromkeys(query_terms) if t in vocabulary and not t.startswith("r:")]
-            if len(self._surface_cache) >= 64:
-                self._surface_cache.clear()
-            self._surface_cache[query_terms] = found
-        return found
+        return [t for t, j in surface_terms if j in held]

@@ -244,7 +244,8 @@ class Matcher:
         # Fitting resources first; a failed condition is never ranked as if it fitted.
         scored.sort(key=lambda x: (x[0], -x[1]))
         chosen = self._diversify(scored, top)
-        results = [self._explain(entry, analysis, hits) for entry in chosen]
+        surface = self.index.surface_terms(analysis.terms)
+        results = [self._explain(entry, surface, hits) for entry in chosen]
 
         contacts = contacts_for(assessment, self.emergency_resources, self.contacts_override_path)
         safety = safety_block(assessment, contacts)
@@ -329,7 +330,7 @@ class Matcher:
             chosen.append((failed, adjusted, i, category, need, conditions))
         return chosen
 
-    def _explain(self, entry, analysis, hits) -> RankedResource:
+    def _explain(self, entry, surface_terms, hits) -> RankedResource:
         failed, score, i, category, need, conditions = entry
         r = self.resources[i]
         reasons = []
@@ -340,7 +341,7 @@ class Matcher:
                 reasons.append(f"ニーズ「{cat_name}」（{'・'.join(cue_words)}）")
             else:
                 reasons.append(f"ニーズ「{cat_name}」（推定 {need:.0%}）")
-        words = self.index.matched_terms(i, analysis.terms)[:5]
+        words = self.index.matched_terms(i, surface_terms)[:5]
         if words:
             reasons.append("一致した言葉: " + "・".join(words))
         if any(c.fit is Fit.FAILS for c in conditions):
