@@ -67,6 +67,11 @@ def _queries() -> list[dict]:
     return [{"text": t} for t in ("子どもを預けたい", "夜中に熱が出た", "発達が心配", "ママ友がほしい")]
 
 
+def _p99(times_ms: list[float]) -> float:
+    ordered = sorted(times_ms)
+    return round(ordered[min(len(ordered) - 1, int(len(ordered) * 0.99))], 3)
+
+
 def measure(resources: list[Resource], label: str, queries: list[dict], repeat: int = 1) -> dict:
     from matcher import Concern, Matcher
 
@@ -86,8 +91,6 @@ def measure(resources: list[Resource], label: str, queries: list[dict], repeat: 
             times.append((time.perf_counter() - t) * 1000)
             if len(c.text) >= LONG_CONCERN:
                 long_times.append(times[-1])
-    times.sort()
-    long_times.sort()
     return {
         "catalog": label,
         "resources": len(resources),
@@ -95,8 +98,8 @@ def measure(resources: list[Resource], label: str, queries: list[dict], repeat: 
         "memory_mb": round(rss1 - rss0, 1),
         "queries": len(times),
         "p50_ms": round(statistics.median(times), 3),
-        "p99_ms": round(times[min(len(times) - 1, int(len(times) * 0.99))], 3),
-        "p99_long_ms": round(long_times[min(len(long_times) - 1, int(len(long_times) * 0.99))], 3) if long_times else None,
+        "p99_ms": _p99(times),
+        "p99_long_ms": _p99(long_times) if long_times else None,
     }
 
 
