@@ -166,7 +166,8 @@ class CatalogState:
 
 class TenantStates:
     """One CatalogState per municipality: the default one always kept, up to `max_loaded` in all
-    (least recently used dropped first). `make_state(code)` creates the state of a municipality."""
+    (least recently used dropped first; the one just asked for is never dropped, so with
+    `max_loaded` 1 the default and the latest other one are both held). `make_state(code)` creates the state of a municipality."""
 
     def __init__(self, default: str, make_state: Callable[[str], CatalogState], *, max_loaded: int = 8):
         self.default = default
@@ -180,8 +181,9 @@ class TenantStates:
             state = self._states.get(code)
             if state is None:
                 state = self._states[code] = self._make_state(code)
-                while len(self._states) > self._max_loaded:
-                    oldest = next(c for c in self._states if c != self.default)
+                # Never the default nor the one asked for: with max_loaded 1 both are kept.
+                evictable = [c for c in self._states if c not in (self.default, code)]
+                for oldest in evictable[: max(0, len(self._states) - self._max_loaded)]:
                     del self._states[oldest]
                     log.info("municipality %s: matcher dropped from memory (least recently used)", oldest)
             self._states.move_to_end(code)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import threading
 
 from catalog.store import CatalogStore
-from service.state import CatalogState
+from service.state import CatalogState, TenantStates
 from tests.service.conftest import SAMPLE
 
 
@@ -65,3 +65,18 @@ def test_known_area_folds_spelling():
     assert snap.known_area("中央地区") == "中央" and snap.known_area("ｷﾀ") is None
     assert snap.known_area("北部") == "北部"
     assert snap.category_counts["temporary_care"] == 1
+
+
+def test_tenant_states_keep_the_default_and_drop_the_least_recently_used():
+    states = TenantStates("000000", lambda code: CatalogState(), max_loaded=2)
+    a = states.get("A")
+    states.get("B")  # A was the least recently used other one
+    assert [code for code, _s in states.loaded()] == ["000000", "B"]
+    assert states.get("A") is not a  # rebuilt on demand
+
+
+def test_tenant_states_with_room_for_one_still_return_the_one_asked_for():
+    states = TenantStates("000000", lambda code: CatalogState(), max_loaded=1)
+    assert states.get("A") is states.get("A")
+    states.get("B")
+    assert [code for code, _s in states.loaded()] == ["000000", "B"]
