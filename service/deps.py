@@ -91,13 +91,24 @@ def _first_load(tenant: Tenant) -> None:
     tenant.state.first_load.set()  # not on a database error: the next request tries again
 
 
-async def get_snapshot(ctx: ContextDep, tenant: TenantDep) -> Snapshot:
-    """The municipality's catalog snapshot this request uses from start to end; 503 before any
-    is loaded. Another municipality's index is built on its first request in this worker."""
+async def get_loaded_snapshot(ctx: ContextDep, tenant: TenantDep) -> Snapshot | None:
+    """The municipality's catalog snapshot, or None when no version is active (or the default
+    one is still loading). Another municipality's index is built on its first request in this
+    worker, so no endpoint sees "not loaded yet" as "no catalog"."""
     snapshot = tenant.state.snapshot
     if snapshot is None and tenant.state is not ctx.state and not tenant.state.first_load.is_set():
         await run_in_threadpool(_first_load, tenant)
         snapshot = tenant.state.snapshot
+    return snapshot
+
+
+LoadedSnapshotDep = Annotated[Snapshot | None, Depends(get_loaded_snapshot)]
+
+
+async def get_snapshot(ctx: ContextDep, tenant: TenantDep) -> Snapshot:
+    """The municipality's catalog snapshot this request uses from start to end; 503 before any
+    is loaded."""
+    snapshot = await get_loaded_snapshot(ctx, tenant)
     if snapshot is None:
         raise not_ready(ctx, tenant.state)
     return snapshot

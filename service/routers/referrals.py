@@ -12,7 +12,7 @@ from fastapi import APIRouter, Path, Query, status
 
 from catalog.records import Referral, ReferralNotFound
 from matcher.privacy import contains_person_name
-from service.deps import CounsellorDep, JsonBodyDep, TenantDep
+from service.deps import CounsellorDep, JsonBodyDep, LoadedSnapshotDep, TenantDep
 from service.errors import InvalidInput, NotFound
 from service.routers.responses import error_responses
 from service.schemas import ReferralCreate, ReferralList, ReferralOutcomeUpdate, ReferralPublic
@@ -42,14 +42,15 @@ def _public(tenant, ref: Referral) -> ReferralPublic:
     dependencies=[JsonBodyDep],
     responses=error_responses(401, 403, 413, 415, 422),
 )
-def create_referral(body: ReferralCreate, tenant: TenantDep, _role: CounsellorDep) -> ReferralPublic:
+def create_referral(body: ReferralCreate, tenant: TenantDep, snapshot: LoadedSnapshotDep, _role: CounsellorDep) -> ReferralPublic:
     if body.memo and contains_person_name(body.memo):
         raise InvalidInput(
             "メモに人の名前らしき語があります。氏名は記録しないでください（例：「母」「本児」と書く）。",
             "The memo seems to contain a person's name; names are not recorded (write e.g. 'mother', 'the child').",
             details=[{"field": "memo", "code": "personal_name"}],
         )
-    snapshot = tenant.state.snapshot
+    # Checked against the municipality's own catalog, loaded first if this worker has not yet;
+    # with no active version at all, the referral is kept without a category.
     category = None
     version = None
     if snapshot is not None:

@@ -157,3 +157,20 @@ def test_a_default_municipality_other_than_000000_owns_unnamed_requests(tmp_path
         assert ctx.match_log.flush()
         assert MatchLogStore(ctx.engine, TOKYO).count() == 1 and MatchLogStore(ctx.engine).count() == 0
     store.engine.dispose()
+
+
+def test_a_referral_is_checked_against_its_municipality_catalog_even_before_it_is_loaded(tenant_settings):
+    # No preloading (one municipality kept loaded): the referral itself must load the catalog
+    # rather than record an id it never checked.
+    settings = tenant_settings.model_copy(update={"max_loaded_municipalities": 1})
+    shared = CatalogStore(settings.database_url)
+    shared.create_schema()
+    shared.add_version(SAMPLE, source="shared", activate=True)
+    shared.for_municipality(TOKYO).add_version(local(TOKYO, "東京"), source="tokyo", activate=True)
+    shared.for_municipality(OSAKA).add_version(local(OSAKA, "大阪"), source="osaka", activate=True)
+    shared.engine.dispose()
+    with running(app_for(settings)) as c:
+        assert c.post("/api/v1/referrals", json={"resource_id": f"{TOKYO}-temp"},
+                      headers=H(OSAKA, "counsellor")).status_code == 422
+        made = c.post("/api/v1/referrals", json={"resource_id": f"{TOKYO}-temp"}, headers=H(TOKYO, "counsellor"))
+        assert made.status_code == 201 and made.json()["category"] == "temporary_care"
