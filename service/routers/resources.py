@@ -14,7 +14,7 @@ from fastapi import APIRouter, Path, Query
 from catalog.conditions import Fit, age_fits, area_fits, language_fits, time_fits
 from catalog.taxonomy import load_taxonomy
 from matcher.normalize import normalize_text
-from service.deps import RateLimitDep, SnapshotDep, TenantDep
+from service.deps import LoadedSnapshotDep, RateLimitDep, SnapshotDep
 from service.errors import InvalidInput, NotFound
 from service.routers.match import as_jst, resolve_area
 from service.routers.responses import error_responses
@@ -104,9 +104,8 @@ def get_resource(snapshot: SnapshotDep, resource_id: Annotated[str, Path(max_len
     summary="Service categories with resource counts / サービス分類",
     responses=error_responses(429),
 )
-def list_categories(tenant: TenantDep) -> list[CategoryPublic]:
-    """Every taxonomy category; counts are 0 until the municipality's catalog is loaded."""
-    snapshot = tenant.state.snapshot
+def list_categories(snapshot: LoadedSnapshotDep) -> list[CategoryPublic]:
+    """Every taxonomy category; counts are 0 while the municipality has no active catalog."""
     counts = snapshot.category_counts if snapshot else {}
     return [
         CategoryPublic(code=c.code, name=c.name, group=c.group, description=c.description,

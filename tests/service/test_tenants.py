@@ -159,9 +159,9 @@ def test_a_default_municipality_other_than_000000_owns_unnamed_requests(tmp_path
     store.engine.dispose()
 
 
-def test_a_referral_is_checked_against_its_municipality_catalog_even_before_it_is_loaded(tenant_settings):
-    # No preloading (one municipality kept loaded): the referral itself must load the catalog
-    # rather than record an id it never checked.
+def test_referrals_and_category_counts_use_a_municipality_catalog_even_before_it_is_loaded(tenant_settings):
+    # No preloading (one municipality kept loaded): the request itself must load the catalog
+    # rather than record an id it never checked, or count nothing.
     settings = tenant_settings.model_copy(update={"max_loaded_municipalities": 1})
     shared = CatalogStore(settings.database_url)
     shared.create_schema()
@@ -170,6 +170,8 @@ def test_a_referral_is_checked_against_its_municipality_catalog_even_before_it_i
     shared.for_municipality(OSAKA).add_version(local(OSAKA, "大阪"), source="osaka", activate=True)
     shared.engine.dispose()
     with running(app_for(settings)) as c:
+        counts = {row["code"]: row["resource_count"] for row in c.get("/api/v1/categories", headers=H(OSAKA)).json()}
+        assert (counts["temporary_care"], counts["childrens_hall"]) == (1, 1)
         assert c.post("/api/v1/referrals", json={"resource_id": f"{TOKYO}-temp"},
                       headers=H(OSAKA, "counsellor")).status_code == 422
         made = c.post("/api/v1/referrals", json={"resource_id": f"{TOKYO}-temp"}, headers=H(TOKYO, "counsellor"))
